@@ -1,0 +1,45 @@
+//! What every socket-labs program shares.
+//!
+//! Each lesson's program keeps in its own `main.rs` what that lesson teaches (the
+//! accept loop, what is read and what is sent back). What every program needs, and
+//! what would hide the lesson if it were written out each time, lives here once,
+//! one idea per module:
+//!
+//! - [`socket`]: create, configure (SO_REUSEADDR), bind and listen (Steps 1 to 3 of
+//!   the lessons), or connect as a client, and print the listening line.
+//! - [`shutdown`]: a server that stops gracefully on Ctrl-C (or SIGTERM).
+//! - [`message`]: read one message with a timeout and lossy UTF-8; send a reply.
+//! - [`args`]: the `--ip`, `--port` and `--timeout` flags every program takes.
+//! - [`error`]: one clear line for each error people hit, and the [`Result`] that
+//!   `main` returns so nobody ever sees a backtrace.
+//!
+//! A whole server, the Happy Server of Session 10, reads like this:
+//!
+//! ```no_run
+//! use lab_common::{Server, ServerArgs};
+//!
+//! fn main() -> lab_common::Result {
+//!     let args = ServerArgs::<8080>::default();
+//!     let server = Server::start(args.addr())?;
+//!     while let Some((mut cs, _client)) = server.accept() {
+//!         if let Some(msg) = lab_common::receive(&mut cs, 2048, args.timeout) {
+//!             println!("Message received: {msg}");
+//!             lab_common::send(&mut cs, "HELLO. I am the Happy Server :-)\n");
+//!         }
+//!     }
+//!     println!("Server stopped by the user");
+//!     Ok(())
+//! }
+//! ```
+
+pub mod args;
+pub mod error;
+pub mod message;
+pub mod shutdown;
+pub mod socket;
+
+pub use args::{ClientArgs, ServerArgs};
+pub use error::{Error, Result};
+pub use message::{receive, send};
+pub use shutdown::Server;
+pub use socket::{bind_udp, connect, listen};

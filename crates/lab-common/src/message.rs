@@ -1,0 +1,98 @@
+//! Messages: what one read returns, as text.
+//!
+//! In the request/reply lessons a message is what one `recv(2048)` returns,
+//! decoded with `.decode()`. Python's `.decode()` crashes the server on invalid
+//! UTF-8 and its `recv()` waits forever on a silent client; [`receive`] replaces
+//! invalid bytes with `�` and gives up after a timeout, so one bad client cannot
+//! stop or freeze a server that serves one client at a time.
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use crate::error::explain_io;
+
+/// Reads one message of at most `max_len` bytes from a client, waiting at most
+/// `timeout` for it.
+///
+/// Answers `None`, after printing why on the console (stderr), when there is no
+/// message to answer: the client closed the connection without sending anything,
+/// reset it, or stayed silent for `timeout`. The server then goes on with its next
+/// client.
+///
+/// ```
+/// use std::io::Write;
+/// use std::net::{TcpListener, TcpStream};
+/// use std::time::Duration;
+///
+/// let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+/// let mut client = TcpStream::connect(ls.local_addr().unwrap()).unwrap();
+/// client.write_all(b"caf\xC3\xA9 \xFF").unwrap();
+/// let (mut cs, _) = ls.accept().unwrap();
+/// let msg = lab_common::receive(&mut cs, 2048, Duration::from_secs(5));
+/// assert_eq!(msg.as_deref(), Some("café �"));
+/// ```
+pub fn receive(stream: &mut TcpStream, max_len: usize, timeout: Duration) -> Option<String> {
+    // A silent client, or one that never reads our reply, holds us at most `timeout`.
+    let timeouts = stream.set_read_timeout(Some(timeout));
+    if let Err(e) = timeouts.and_then(|()| stream.set_write_timeout(Some(timeout))) {
+        eprintln!("Cannot read from the client: {e}");
+        return None;
+    }
+    let mut buffer = vec![0; max_len];
+    loop {
+        return match stream.read(&mut buffer) {
+            Ok(0) => {
+                eprintln!("The client closed the connection without sending a message");
+                None
+            }
+            Ok(n) => Some(String::from_utf8_lossy(&buffer[..n]).into_owned()),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                eprintln!(
+                    "The client sent nothing for {} s: giving up on it",
+                    timeout.as_secs_f64()
+                );
+                None
+            }
+            Err(e) => {
+                eprintln!(
+                    "Could not read the message: {}",
+                    explain_io(&e, "the client")
+                );
+                None
+            }
+        };
+    }
+}
+
+/// Sends all of `data` to the client; if the client has gone, says so on the
+/// console (stderr) and answers `false`. Either way the server goes on.
+///
+/// ```
+/// use std::io::Read;
+/// use std::net::{TcpListener, TcpStream};
+///
+/// let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+/// let mut client = TcpStream::connect(ls.local_addr().unwrap()).unwrap();
+/// let (mut cs, _) = ls.accept().unwrap();
+/// assert!(lab_common::send(&mut cs, "ECHO: hi\n"));
+/// drop(cs);
+/// let mut reply = String::new();
+/// client.read_to_string(&mut reply).unwrap();
+/// assert_eq!(reply, "ECHO: hi\n");
+/// ```
+pub fn send(stream: &mut TcpStream, data: impl AsRef<[u8]>) -> bool {
+    match stream.write_all(data.as_ref()) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("Could not send the reply: {}", explain_io(&e, "the client"));
+            false
+        }
+    }
+}

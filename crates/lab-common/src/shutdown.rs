@@ -1,0 +1,117 @@
+//! A server that stops gracefully on Ctrl-C.
+//!
+//! In the lesson, Ctrl-C raises `KeyboardInterrupt` inside `accept()` and the
+//! server prints `Server stopped by the user`. Rust has no such exception, and a
+//! signal does not even interrupt a blocked `accept()` (std retries it), so
+//! [`Server`] does it in two parts:
+//!
+//! 1. a handler (the `ctrlc` crate: Ctrl-C, and SIGTERM on unix) sets a flag and
+//!    then connects to the server's own address, which wakes the `accept()`;
+//! 2. [`Server::accept`] sees the flag and answers `None`: the accept loop ends and
+//!    the program prints its goodbye and returns from `main` (status 0).
+//!
+//! A client being served when Ctrl-C comes is served to the end first. A second
+//! Ctrl-C stops the program at once (status 130), for when a client takes too long.
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::socket::{announce, bind_tcp};
+
+/// A listening TCP socket whose [`accept`](Server::accept) ends on Ctrl-C.
+#[derive(Debug)]
+pub struct Server {
+    listener: TcpListener,
+    stop: Arc<AtomicBool>,
+}
+
+impl Server {
+    /// Steps 1 to 3 (see [`listen`](crate::listen)), then the Ctrl-C handler, then
+    /// the listening line: once that line is printed, Ctrl-C stops the server
+    /// gracefully.
+    ///
+    /// Only one `Server` can be started in a program (there is one Ctrl-C).
+    ///
+    /// ```no_run
+    /// let server = lab_common::Server::start("127.0.0.1:8080".parse().unwrap())?;
+    /// # Ok::<(), anyhow::Error>(())
+    /// ```
+    pub fn start(addr: SocketAddr) -> anyhow::Result<Server> {
+        let listener = bind_tcp(addr)?;
+        let local = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        ctrlc::set_handler(move || {
+            if flag.swap(true, Ordering::SeqCst) {
+                // The second Ctrl-C: the user does not want to wait for the client.
+                eprintln!("Server stopped at once by the user");
+                std::process::exit(130);
+            }
+            wake(local);
+        })
+        .context("cannot install the Ctrl-C handler")?;
+        announce(&local, "")?;
+        Ok(Server { listener, stop })
+    }
+
+    /// Step 5: waits for a client to connect, and gives its socket and address.
+    ///
+    /// Answers `None` once Ctrl-C has been pressed: the server should stop. An
+    /// error of one connection (a client that gave up while still in the queue) is
+    /// printed and the wait goes on, so it never stops the server.
+    ///
+    /// ```no_run
+    /// let server = lab_common::Server::start("127.0.0.1:8080".parse().unwrap())?;
+    /// while let Some((cs, client)) = server.accept() {
+    ///     println!("A client has connected from {client}");
+    /// }
+    /// println!("Server stopped by the user");
+    /// # Ok::<(), anyhow::Error>(())
+    /// ```
+    pub fn accept(&self) -> Option<(TcpStream, SocketAddr)> {
+        loop {
+            let accepted = self.listener.accept();
+            // Whatever accept() gave, Ctrl-C wins: the connection may be our own wake-up call.
+            if self.stop.load(Ordering::SeqCst) {
+                return None;
+            }
+            match accepted {
+                Ok(pair) => return Some(pair),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    eprintln!("Could not accept a client: {e}");
+                    // Out of file descriptors and the like: give the system a moment.
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+        }
+    }
+
+    /// The address the server really listens on (with port 0, the port the OS chose).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The listening socket itself, for what [`accept`](Server::accept) does not cover.
+    pub fn listener(&self) -> &TcpListener {
+        &self.listener
+    }
+}
+
+/// Wakes the blocked `accept()` by connecting to the server's own address.
+fn wake(mut addr: SocketAddr) {
+    // A server bound to every network (0.0.0.0 or ::) is reached on loopback.
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        });
+    }
+    // If this fails the flag is still set, and the next accept() sees it.
+    let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+}

@@ -1,0 +1,132 @@
+//! Socket setup: the first steps of every server, and connecting as a client.
+//!
+//! The lessons build a server in steps; this module does Steps 1 to 3 with socket2,
+//! which exposes each system call the way Python's `socket` module does, and hands
+//! back the std socket that the rest of the program uses. Every server then prints
+//! one line, the same for all of them, naming the address it really bound:
+//!
+//! ```text
+//! Listening on 127.0.0.1:8080
+//! ```
+//!
+//! With `--port 0` the operating system picks a free port and that line says which
+//! one, which is how the tests find a server without ever guessing a port.
+
+use std::io::{self, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
+use std::time::Duration;
+
+use anyhow::anyhow;
+use socket2::{Domain, Protocol, Socket, Type};
+
+use crate::error::{explain_bind, explain_connect};
+
+/// How many connections may wait in the queue while the server serves one client.
+const BACKLOG: i32 = 128;
+
+/// Steps 1 to 3 of a TCP server, and the listening line.
+///
+/// Creates the socket, sets SO_REUSEADDR, binds it to `addr`, puts it in listening
+/// mode and prints `Listening on <address>`. Ctrl-C ends such a server at once, as
+/// it does the lesson's first versions; [`Server::start`](crate::Server::start) is
+/// the same with a graceful stop.
+///
+/// ```
+/// let ls = lab_common::listen("127.0.0.1:0".parse().unwrap()).unwrap();
+/// assert_ne!(ls.local_addr().unwrap().port(), 0);
+/// ```
+pub fn listen(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    let ls = bind_tcp(addr)?;
+    announce(&ls.local_addr()?, "")?;
+    Ok(ls)
+}
+
+/// Steps 1 to 3 of a TCP server, without printing anything.
+pub(crate) fn bind_tcp(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    // -- Step 1: create the socket, of the address's family (IPv4 or IPv6)
+    let ls = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+
+    // -- Optional: reuse the address, so that a server can be started again at once
+    // -- after it stops (else: "Address already in use" for a minute or two).
+    // -- Windows' SO_REUSEADDR means something else (two servers on one port), and it
+    // -- already allows an immediate restart, so it is left off there.
+    if cfg!(not(windows)) {
+        ls.set_reuse_address(true)?;
+    }
+
+    // -- Step 2: bind the socket to the server's IP and PORT
+    ls.bind(&addr.into())
+        .map_err(|e| anyhow!(explain_bind(&e, addr)))?;
+
+    // -- Step 3: configure the socket for listening
+    ls.listen(BACKLOG)
+        .map_err(|e| anyhow!(explain_bind(&e, addr)))?;
+
+    Ok(ls.into())
+}
+
+/// Creates a UDP socket bound to `addr` and prints `Listening on <address> (UDP)`.
+///
+/// UDP has no connections, so there is no listening mode: binding is all a UDP
+/// server needs before `recv_from`.
+///
+/// ```
+/// let socket = lab_common::bind_udp("127.0.0.1:0".parse().unwrap()).unwrap();
+/// assert_ne!(socket.local_addr().unwrap().port(), 0);
+/// ```
+pub fn bind_udp(addr: SocketAddr) -> anyhow::Result<UdpSocket> {
+    // -- Step 1: create a datagram socket
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
+    if cfg!(not(windows)) {
+        socket.set_reuse_address(true)?;
+    }
+    // -- Step 2: bind it to the server's IP and PORT
+    socket
+        .bind(&addr.into())
+        .map_err(|e| anyhow!(explain_bind(&e, addr)))?;
+    let socket: UdpSocket = socket.into();
+    announce(&socket.local_addr()?, " (UDP)")?;
+    Ok(socket)
+}
+
+/// Prints the listening line and flushes it, so that whoever reads the output
+/// (a person, or a test through a pipe) sees it at once.
+pub(crate) fn announce(addr: &SocketAddr, suffix: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "Listening on {addr}{suffix}")?;
+    out.flush()
+}
+
+/// Connects to the server `host`:`port` as a client, waiting at most `timeout`.
+///
+/// `host` is an IP address or a name (`localhost`). The stream that comes back
+/// gives up on a read or a write after `timeout` too, so a client never hangs on
+/// a server that does not answer. Errors say what to do: "is the server running?".
+///
+/// ```no_run
+/// use std::time::Duration;
+///
+/// let stream = lab_common::connect("127.0.0.1", 8080, Duration::from_secs(5))?;
+/// # Ok::<(), anyhow::Error>(())
+/// ```
+pub fn connect(host: &str, port: u16, timeout: Duration) -> anyhow::Result<TcpStream> {
+    let addrs: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|_| {
+            anyhow!("cannot find the host '{host}': check its name, or use an IP address")
+        })?
+        .collect();
+    let mut last_error = anyhow!("the host '{host}' has no address");
+    // A name can have several addresses (localhost is ::1 and 127.0.0.1): try each.
+    for addr in addrs {
+        match TcpStream::connect_timeout(&addr, timeout) {
+            Ok(stream) => {
+                stream.set_read_timeout(Some(timeout))?;
+                stream.set_write_timeout(Some(timeout))?;
+                return Ok(stream);
+            }
+            Err(e) => last_error = anyhow!(explain_connect(&e, addr)),
+        }
+    }
+    Err(last_error)
+}

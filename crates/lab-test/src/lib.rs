@@ -1,0 +1,284 @@
+//! Test helpers for black-box tests of the socket-labs programs (dev-only).
+//!
+//! A test starts the real binary on port 0, reads the listening line it prints to
+//! learn its address, talks to it over real TCP or UDP, and reads its console. Every
+//! wait here has a timeout ([`TIMEOUT`]), and a [`Program`] is killed when it is
+//! dropped, so a failing test never hangs and never leaves a server behind.
+//!
+//! ```no_run
+//! use lab_test::{Program, talk};
+//!
+//! let mut server = Program::server(env!("CARGO_PKG_NAME"), &[]); // a path in real tests
+//! let reply = talk(server.addr(), b"Test");
+//! assert_eq!(reply, b"HELLO. I am the Happy Server :-)\n");
+//! server.expect_line("Message received: Test");
+//! ```
+// Tests report failures by panicking: here unwrap/expect are the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long any wait in a test may take before the test fails: generous, so that a
+/// loaded CI machine does not fail a correct program, and finite, so none hangs.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A program under test, started as a child process with its output piped.
+///
+/// Both stdout and stderr are read line by line into one queue (the console a
+/// student would see); [`expect_line`](Program::expect_line) waits for a line.
+#[derive(Debug)]
+pub struct Program {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+    addr: Option<SocketAddr>,
+}
+
+impl Program {
+    /// Starts the program at `path` with `args`, with stdin piped (see
+    /// [`write_stdin`](Program::write_stdin)); it does not wait for anything.
+    pub fn start(path: impl AsRef<OsStr>, args: &[&str]) -> Program {
+        let path = path.as_ref();
+        let mut child = Command::new(path)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
+        let (tx, lines) = channel();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        for stream in [Box::new(stdout) as Box<dyn Read + Send>, Box::new(stderr)] {
+            let tx = tx.clone();
+            thread::spawn(move || {
+                // Lossy: a program may print what a client sent, valid UTF-8 or not.
+                for line in BufReader::new(stream).split(b'\n') {
+                    let Ok(line) = line else { break };
+                    let line = String::from_utf8_lossy(&line)
+                        .trim_end_matches('\r')
+                        .to_string();
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        let stdin = child.stdin.take();
+        Program {
+            child,
+            stdin,
+            lines,
+            seen: Vec::new(),
+            addr: None,
+        }
+    }
+
+    /// Starts a server on port 0 (`--port 0` is added to `args`) and waits for its
+    /// listening line, `Listening on <address>`, to learn where it listens.
+    ///
+    /// Fails the test if the line does not come within [`TIMEOUT`] or the program
+    /// exits first, showing everything it printed.
+    pub fn server(path: impl AsRef<OsStr>, args: &[&str]) -> Program {
+        let mut all = vec!["--port", "0"];
+        all.extend_from_slice(args);
+        let mut program = Program::start(path, &all);
+        program.wait_listening();
+        program
+    }
+
+    /// Waits for the listening line and remembers the address it names.
+    pub fn wait_listening(&mut self) -> SocketAddr {
+        let line = self.expect_line_containing("Listening on ");
+        let addr = listening_addr(&line)
+            .unwrap_or_else(|| panic!("cannot read an address in the listening line {line:?}"));
+        self.addr = Some(addr);
+        addr
+    }
+
+    /// The address to reach the server at (loopback if it listens on every network).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+            .expect("the program has not printed its listening line")
+    }
+
+    /// Waits for the next line that is exactly `wanted`, and fails the test if the
+    /// program exits or [`TIMEOUT`] passes first.
+    pub fn expect_line(&mut self, wanted: &str) -> String {
+        self.expect(|line| line == wanted, &format!("the line {wanted:?}"))
+    }
+
+    /// Waits for the next line that contains `part` (see [`expect_line`](Program::expect_line)).
+    pub fn expect_line_containing(&mut self, part: &str) -> String {
+        self.expect(
+            |line| line.contains(part),
+            &format!("a line containing {part:?}"),
+        )
+    }
+
+    /// Waits for the next line that `matches` accepts and returns it.
+    pub fn expect(&mut self, matches: impl Fn(&str) -> bool, what: &str) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if matches(&line) {
+                        return line;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!(
+                        "waited {TIMEOUT:?} for {what}; the program printed:\n{}",
+                        self.console()
+                    )
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let status = self.child.wait().ok();
+                    panic!(
+                        "the program exited ({status:?}) before printing {what}; it printed:\n{}",
+                        self.console()
+                    )
+                }
+            }
+        }
+    }
+
+    /// Every line read so far (the ones [`expect_line`](Program::expect_line) went past too).
+    pub fn seen(&self) -> &[String] {
+        &self.seen
+    }
+
+    fn console(&self) -> String {
+        self.seen.iter().map(|l| format!("    {l}\n")).collect()
+    }
+
+    /// Waits for the program to exit, reading the rest of what it prints, and
+    /// returns its status. Fails the test after [`TIMEOUT`].
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + TIMEOUT;
+        // The output pipes close when the program exits: read until then.
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!(
+                        "the program did not exit within {TIMEOUT:?}; it printed:\n{}",
+                        self.console()
+                    )
+                }
+            }
+        }
+        self.child.wait().unwrap()
+    }
+
+    /// Writes `text` to the program's standard input.
+    pub fn write_stdin(&mut self, text: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin was closed");
+        stdin.write_all(text.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Closes the program's standard input (end of file).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Sends SIGINT, as Ctrl-C in a terminal does.
+    #[cfg(unix)]
+    pub fn interrupt(&self) {
+        self.signal(libc::SIGINT);
+    }
+
+    /// Sends SIGTERM, as `kill` does.
+    #[cfg(unix)]
+    pub fn terminate(&self) {
+        self.signal(libc::SIGTERM);
+    }
+
+    #[cfg(unix)]
+    #[allow(unsafe_code)]
+    fn signal(&self, signal: libc::c_int) {
+        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
+        // SAFETY: kill(2) only sends a signal; it touches no memory of ours.
+        let result = unsafe { libc::kill(pid, signal) };
+        assert_eq!(result, 0, "kill({pid}, {signal}) failed");
+    }
+}
+
+impl Drop for Program {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The address in a listening line such as `Listening on 127.0.0.1:8080 (UDP)`,
+/// turned into one a test can reach: loopback for 0.0.0.0 and ::.
+pub fn listening_addr(line: &str) -> Option<SocketAddr> {
+    let (_, rest) = line.split_once("Listening on ")?;
+    let mut addr: SocketAddr = rest.split_whitespace().next()?.parse().ok()?;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        });
+    }
+    Some(addr)
+}
+
+/// Connects to `addr`, with [`TIMEOUT`] on the connection and on every read and write.
+pub fn connect(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect_timeout(&addr, TIMEOUT)
+        .unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"));
+    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    stream.set_write_timeout(Some(TIMEOUT)).unwrap();
+    stream
+}
+
+/// Reads until the other side closes the connection (every read with a timeout).
+pub fn read_to_end(stream: &mut TcpStream) -> Vec<u8> {
+    let mut data = Vec::new();
+    stream
+        .read_to_end(&mut data)
+        .unwrap_or_else(|e| panic!("reading until the server closes: {e} (after {data:?})"));
+    data
+}
+
+/// One exchange as the lessons' clients do it: connect, send `message`, read the
+/// reply until the server closes the connection.
+pub fn talk(addr: SocketAddr, message: &[u8]) -> Vec<u8> {
+    let mut stream = connect(addr);
+    stream.write_all(message).unwrap();
+    read_to_end(&mut stream)
+}
+
+/// Closes `stream` with a reset (RST) instead of a normal close (FIN), as a client
+/// that crashes or pulls the cable does.
+pub fn reset(stream: TcpStream) {
+    socket2::SockRef::from(&stream)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(stream);
+}
+
+/// A UDP socket on loopback with [`TIMEOUT`] on its reads, to talk to a UDP server.
+pub fn udp_socket(server: SocketAddr) -> UdpSocket {
+    let local: SocketAddr = match server {
+        SocketAddr::V4(_) => (Ipv4Addr::LOCALHOST, 0).into(),
+        SocketAddr::V6(_) => (Ipv6Addr::LOCALHOST, 0).into(),
+    };
+    let socket = UdpSocket::bind(local).unwrap();
+    socket.set_read_timeout(Some(TIMEOUT)).unwrap();
+    socket
+}

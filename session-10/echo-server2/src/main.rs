@@ -1,0 +1,63 @@
+//! # Echo server 2 (Session 10, exercise 2)
+//!
+//! Echo server 1 plus a count of the connections: for each client it prints the
+//! connection's number and the client's IP and port. Connect several times and
+//! watch the count grow, and the client's port change every time.
+//!
+//! Run it:                 cargo run -p echo-server2
+//! In a second terminal:   printf "Test" | nc 127.0.0.1 8080       (answers ECHO: Test)
+//!                         cargo run -p five-shot-client
+//! Then press Ctrl-C in the first terminal.
+
+use clap::Parser;
+use colored::Colorize;
+use lab_common::{Server, ServerArgs};
+
+/// Echo server 2: counts its connections and replies "ECHO: " and the client's message to every client.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    #[command(flatten)]
+    server: ServerArgs<8080>,
+}
+
+fn main() -> lab_common::Result {
+    let args = Args::parse();
+
+    // -- Steps 1 to 3: create the socket, bind it to the server's IP and PORT and
+    // -- configure it for listening. From here on, Ctrl-C stops the server cleanly.
+    let server = Server::start(args.server.addr())?;
+    println!("The server is configured!");
+
+    // -- How many clients have connected so far
+    let mut number_con = 0;
+
+    loop {
+        // -- Step 5: wait for a client to connect (None: Ctrl-C was pressed)
+        println!("Waiting for Clients to connect");
+        let Some((mut cs, client_ip_port)) = server.accept() else {
+            break;
+        };
+        // -- Step 6: accept() made a new socket, cs, for talking to this client
+        println!("A client has connected to the server!");
+
+        // -- accept() also told us who the client is: its IP and its PORT
+        number_con += 1;
+        let (ip, port) = (client_ip_port.ip(), client_ip_port.port());
+        println!("CONNECTION {number_con}. Client IP,PORT: {ip}, {port}");
+
+        // -- Step 7: read the client's message: raw bytes, decoded into text
+        if let Some(msg) = lab_common::receive(&mut cs, 2048, args.server.timeout) {
+            println!("Message received: {}", msg.green());
+
+            // -- Step 8: send the echo: "ECHO: " and the client's message, as bytes
+            let response = format!("ECHO: {msg}\n");
+            lab_common::send(&mut cs, response);
+        }
+        // -- Close the data socket: cs is dropped here, and the loop starts again
+    }
+
+    // -- Server stopped by the user: the listening socket closes when server is dropped
+    println!("Server stopped by the user");
+    Ok(())
+}
