@@ -16,6 +16,8 @@
 // Tests report failures by panicking: here unwrap/expect are the point.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod checks;
+
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
@@ -45,14 +47,20 @@ impl Program {
     /// Starts the program at `path` with `args`, with stdin piped (see
     /// [`write_stdin`](Program::write_stdin)); it does not wait for anything.
     pub fn start(path: impl AsRef<OsStr>, args: &[&str]) -> Program {
-        let path = path.as_ref();
-        let mut child = Command::new(path)
-            .args(args)
+        let mut command = Command::new(path);
+        command.args(args);
+        Program::spawn(command)
+    }
+
+    /// Starts `command` (to set its environment, say), with its standard streams
+    /// piped; it does not wait for anything.
+    pub fn spawn(mut command: Command) -> Program {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
+            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
         let (tx, lines) = channel();
         let stdout = child.stdout.take().unwrap();
         let stderr = child.stderr.take().unwrap();
@@ -270,6 +278,20 @@ pub fn reset(stream: TcpStream) {
         .set_linger(Some(Duration::ZERO))
         .unwrap();
     drop(stream);
+}
+
+/// An address on loopback where nothing listens: connecting to it is refused.
+///
+/// The port stays reserved (bound, but not listening) while the returned socket
+/// lives, so no other test can start a server there in the meantime.
+pub fn refusing_addr() -> (socket2::Socket, SocketAddr) {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket
+        .bind(&SocketAddr::from((Ipv4Addr::LOCALHOST, 0)).into())
+        .unwrap();
+    let addr = socket.local_addr().unwrap().as_socket().unwrap();
+    (socket, addr)
 }
 
 /// A UDP socket on loopback with [`TIMEOUT`] on its reads, to talk to a UDP server.

@@ -13,7 +13,7 @@ use clap::Parser;
 use colored::Colorize;
 use lab_common::{Server, ServerArgs};
 
-/// Echo server 2: counts its connections and replies "ECHO: " and the client's message to every client.
+/// Echo server 2: echoes like echo server 1, and counts its connections.
 #[derive(Parser)]
 #[command(version, about)]
 struct Args {

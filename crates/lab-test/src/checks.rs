@@ -1,0 +1,309 @@
+//! The checks every request/reply server of the lessons must pass, written once.
+//!
+//! A server here reads one message per client, answers it and closes the
+//! connection (the Session 10 servers). Each package's tests describe their server
+//! with a [`OneShotServer`] and call these checks from tests named like a rubric.
+//!
+//! ```no_run
+//! use lab_test::checks::OneShotServer;
+//!
+//! const SERVER: OneShotServer = OneShotServer {
+//!     path: "target/debug/echo-server1", // env!("CARGO_BIN_EXE_echo-server1") in a test
+//!     args: &[],
+//!     reply: |msg| format!("ECHO: {msg}\n"),
+//! };
+//!
+//! #[test]
+//! fn survives_invalid_utf8() {
+//!     SERVER.survives_invalid_utf8();
+//! }
+//! ```
+
+use std::io::{Read, Write};
+use std::thread;
+
+use crate::{Program, connect, read_to_end, reset, talk};
+
+/// A server that answers each client's one message and closes the connection.
+#[derive(Debug, Clone, Copy)]
+pub struct OneShotServer {
+    /// The binary to run.
+    pub path: &'static str,
+    /// Flags to start it with (besides `--port 0`).
+    pub args: &'static [&'static str],
+    /// What it answers to a message, byte for byte.
+    pub reply: fn(&str) -> String,
+}
+
+impl OneShotServer {
+    /// Starts the server on port 0 with its flags and `extra` ones.
+    pub fn start(&self, extra: &[&str]) -> Program {
+        let args: Vec<&str> = self.args.iter().chain(extra).copied().collect();
+        Program::server(self.path, &args)
+    }
+
+    /// Sends `message` as a new client and checks the reply, byte for byte.
+    pub fn assert_replies(&self, server: &Program, message: &str) {
+        let reply = talk(server.addr(), message.as_bytes());
+        assert_eq!(
+            String::from_utf8_lossy(&reply),
+            (self.reply)(message),
+            "reply to {message:?}"
+        );
+    }
+
+    /// Answers a message and prints `Message received: <msg>`.
+    pub fn replies_to_a_message(&self) {
+        let mut server = self.start(&[]);
+        self.assert_replies(&server, "Test");
+        server.expect_line("Message received: Test");
+    }
+
+    /// Serves several clients, one after the other.
+    pub fn serves_clients_one_after_another(&self) {
+        let mut server = self.start(&[]);
+        for i in 0..3 {
+            self.assert_replies(&server, &format!("Message {i}"));
+            server.expect_line(&format!("Message received: Message {i}"));
+        }
+    }
+
+    /// Invalid UTF-8 is decoded with replacement characters, never a crash.
+    pub fn survives_invalid_utf8(&self) {
+        let mut server = self.start(&[]);
+        let reply = talk(server.addr(), b"Hi \xFF\xFE there");
+        assert_eq!(
+            String::from_utf8_lossy(&reply),
+            (self.reply)("Hi \u{FFFD}\u{FFFD} there")
+        );
+        server.expect_line("Message received: Hi \u{FFFD}\u{FFFD} there");
+        self.assert_replies(&server, "after");
+    }
+
+    /// A client that connects and closes without sending gets a console line, and
+    /// the server goes on.
+    pub fn survives_an_empty_connection(&self) {
+        let mut server = self.start(&[]);
+        let mut client = connect(server.addr());
+        client.shutdown(std::net::Shutdown::Write).unwrap();
+        assert_eq!(
+            read_to_end(&mut client),
+            b"",
+            "an empty message gets no reply"
+        );
+        server.expect_line("The client closed the connection without sending a message");
+        self.assert_replies(&server, "next");
+    }
+
+    /// A client that resets the connection gets a console line, and the server goes on.
+    pub fn survives_a_reset(&self) {
+        let mut server = self.start(&[]);
+        let client = connect(server.addr());
+        // Reset once the server is reading from this client.
+        server.expect_line("A client has connected to the server!");
+        reset(client);
+        server.expect_line("Could not read the message: the client reset the connection");
+        self.assert_replies(&server, "next");
+    }
+
+    /// A 1 MiB message: the server reads one message (at most 2048 bytes) of it,
+    /// and goes on with the next client.
+    pub fn survives_a_huge_message(&self) {
+        let mut server = self.start(&[]);
+        let addr = server.addr();
+        let sender = thread::spawn(move || {
+            let mut client = connect(addr);
+            // The server closes after one read: the rest of the write may be refused.
+            let _ = client.write_all(&vec![b'x'; 1 << 20]);
+            let _ = client.read_to_end(&mut Vec::new());
+        });
+        let line = server.expect_line_containing("Message received: ");
+        let msg = line.trim_start_matches("Message received: ");
+        assert!(
+            !msg.is_empty() && msg.len() <= 2048 && msg.bytes().all(|b| b == b'x'),
+            "one message is at most 2048 bytes, got {} bytes",
+            msg.len()
+        );
+        sender.join().unwrap();
+        self.assert_replies(&server, "next");
+    }
+
+    /// A client that never sends holds the server for its `--timeout` only: then it
+    /// is closed and the next client is served.
+    pub fn gives_up_on_a_silent_client(&self) {
+        let mut server = self.start(&["--timeout", "1"]);
+        let mut silent = connect(server.addr());
+        server.expect_line("A client has connected to the server!");
+        // This client waits in the queue until the server gives up on the silent one.
+        self.assert_replies(&server, "next");
+        server.expect_line("The client sent nothing for 1 s: giving up on it");
+        assert_eq!(read_to_end(&mut silent), b"", "the silent client is closed");
+    }
+
+    /// Starting a second server on a port in use fails with one clear line and
+    /// status 1 (no panic, no backtrace).
+    pub fn reports_a_port_in_use(&self) {
+        let server = self.start(&[]);
+        let port = server.addr().port().to_string();
+        let mut args: Vec<&str> = self.args.to_vec();
+        args.extend(["--port", &port]);
+        let mut second = Program::start(self.path, &args);
+        let status = second.wait_exit();
+        assert_eq!(status.code(), Some(1));
+        let console = second.seen().join("\n");
+        assert!(
+            console.starts_with(&format!("Error: port {port} is already in use")),
+            "{console}"
+        );
+        assert!(!console.contains("panicked"), "{console}");
+    }
+
+    /// Ctrl-C (SIGINT) while waiting for clients: `Server stopped by the user`,
+    /// status 0, and the port can be bound again at once.
+    #[cfg(unix)]
+    pub fn stops_on_sigint_while_idle(&self) {
+        let mut server = self.start(&[]);
+        self.assert_replies(&server, "Test");
+        server.expect_line("Waiting for Clients to connect");
+        server.interrupt();
+        self.expect_graceful_stop(&mut server);
+    }
+
+    /// SIGTERM (`kill`) stops the server as gracefully as Ctrl-C.
+    #[cfg(unix)]
+    pub fn stops_on_sigterm(&self) {
+        let mut server = self.start(&[]);
+        server.expect_line("Waiting for Clients to connect");
+        server.terminate();
+        self.expect_graceful_stop(&mut server);
+    }
+
+    /// Ctrl-C while a client is connected: the client is served to the end, then
+    /// the server stops gracefully.
+    #[cfg(unix)]
+    pub fn finishes_the_client_before_stopping(&self) {
+        let mut server = self.start(&[]);
+        let mut client = connect(server.addr());
+        server.expect_line("A client has connected to the server!");
+        server.interrupt();
+        client.write_all(b"last words").unwrap();
+        let reply = read_to_end(&mut client);
+        assert_eq!(String::from_utf8_lossy(&reply), (self.reply)("last words"));
+        self.expect_graceful_stop(&mut server);
+    }
+
+    #[cfg(unix)]
+    fn expect_graceful_stop(&self, server: &mut Program) {
+        let port = server.addr().port().to_string();
+        server.expect_line("Server stopped by the user");
+        let status = server.wait_exit();
+        assert!(status.success(), "stopped with {status}");
+        // SO_REUSEADDR: a new server gets the same port at once.
+        let mut args: Vec<&str> = self.args.to_vec();
+        args.extend(["--port", &port]);
+        let mut again = Program::start(self.path, &args);
+        assert_eq!(again.wait_listening().port(), server.addr().port());
+    }
+}
+
+/// `--help` names the shared flags and the lesson's default port, and exits 0.
+pub fn help_shows_the_flags_and_default_port(path: &str, port: u16) {
+    let mut program = Program::start(path, &["--help"]);
+    assert!(program.wait_exit().success());
+    let help = program.seen().join("\n");
+    for flag in ["--ip", "--port", "--help", "--version"] {
+        assert!(
+            help.contains(flag),
+            "--help does not mention {flag}:\n{help}"
+        );
+    }
+    assert!(help.contains(&format!("[default: {port}]")), "{help}");
+}
+
+/// `--version` prints the program's name and version, and exits 0.
+pub fn version_names_the_program(path: &str, name: &str) {
+    let mut program = Program::start(path, &["--version"]);
+    assert!(program.wait_exit().success());
+    let line = program.seen().join("\n");
+    assert!(line.starts_with(&format!("{name} ")), "{line}");
+}
+
+/// A port that is not a number, or an unknown flag, ends the program with
+/// status 2, a line that names the flag, and a pointer to `--help`.
+pub fn bad_arguments_exit_with_status_2(path: &str) {
+    for args in [
+        &["--port", "eighty"][..],
+        &["--port", "70000"],
+        &["--frobnicate"],
+    ] {
+        let mut program = Program::start(path, args);
+        assert_eq!(program.wait_exit().code(), Some(2), "{args:?}");
+        let console = program.seen().join("\n");
+        assert!(console.starts_with("error: "), "{args:?}: {console}");
+        assert!(
+            console.contains(args[0]) && console.contains("--help"),
+            "{args:?}: {console}"
+        );
+    }
+}
+
+/// Writes the whole rubric of a [`OneShotServer`] as `#[test]` functions, one per
+/// check (`replies_to_a_message`, `survives_invalid_utf8`, ...), plus the
+/// command-line checks for the lesson's `port` and the program's `name`.
+///
+/// ```ignore
+/// const SERVER: OneShotServer = OneShotServer { ... };
+/// lab_test::one_shot_server_tests!(SERVER, port: 8080, name: "happy-server");
+/// ```
+#[macro_export]
+macro_rules! one_shot_server_tests {
+    ($server:expr, port: $port:expr, name: $name:expr) => {
+        $crate::one_shot_server_tests!(@checks $server;
+            replies_to_a_message,
+            serves_clients_one_after_another,
+            survives_invalid_utf8,
+            survives_an_empty_connection,
+            survives_a_reset,
+            survives_a_huge_message,
+            gives_up_on_a_silent_client,
+            reports_a_port_in_use,
+        );
+        $crate::one_shot_server_tests!(@unix_checks $server;
+            stops_on_sigint_while_idle,
+            stops_on_sigterm,
+            finishes_the_client_before_stopping,
+        );
+
+        #[test]
+        fn help_shows_the_flags_and_default_port() {
+            $crate::checks::help_shows_the_flags_and_default_port($server.path, $port);
+        }
+
+        #[test]
+        fn version_names_the_program() {
+            $crate::checks::version_names_the_program($server.path, $name);
+        }
+
+        #[test]
+        fn bad_arguments_exit_with_status_2() {
+            $crate::checks::bad_arguments_exit_with_status_2($server.path);
+        }
+    };
+    (@checks $server:expr; $($check:ident,)*) => {
+        $(
+            #[test]
+            fn $check() {
+                $server.$check();
+            }
+        )*
+    };
+    (@unix_checks $server:expr; $($check:ident,)*) => {
+        $(
+            #[cfg(unix)]
+            #[test]
+            fn $check() {
+                $server.$check();
+            }
+        )*
+    };
+}

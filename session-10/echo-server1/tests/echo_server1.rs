@@ -1,0 +1,34 @@
+//! Black-box tests of echo server 1: its binary, on port 0, over real TCP.
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use lab_test::checks::OneShotServer;
+
+const SERVER: OneShotServer = OneShotServer {
+    path: env!("CARGO_BIN_EXE_echo-server1"),
+    args: &[],
+    reply: |msg| format!("ECHO: {msg}\n"),
+};
+
+lab_test::one_shot_server_tests!(SERVER, port: 8080, name: "echo-server1");
+
+#[test]
+fn prints_the_message_plain_when_not_on_a_terminal() {
+    let mut server = SERVER.start(&[]);
+    SERVER.assert_replies(&server, "Test");
+    // The exact line: no colour codes when the output is piped.
+    server.expect_line("Message received: Test");
+}
+
+#[test]
+fn prints_the_message_in_green_when_colour_is_forced() {
+    let mut command = std::process::Command::new(SERVER.path);
+    command
+        .args(["--port", "0"])
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR");
+    let mut server = lab_test::Program::spawn(command);
+    server.wait_listening();
+    SERVER.assert_replies(&server, "Test");
+    server.expect_line("Message received: \u{1b}[32mTest\u{1b}[0m");
+}

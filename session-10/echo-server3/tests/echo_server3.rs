@@ -1,0 +1,71 @@
+//! Black-box tests of echo server 3: its binary, on port 0, over real TCP.
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use lab_test::checks::OneShotServer;
+
+// These checks use more clients than 5: --clients 1000 keeps the server going.
+
+const SERVER: OneShotServer = OneShotServer {
+    path: env!("CARGO_BIN_EXE_echo-server3"),
+    args: &["--clients", "1000"],
+    reply: |msg| format!("ECHO: {msg}\n"),
+};
+
+lab_test::one_shot_server_tests!(SERVER, port: 8080, name: "echo-server3");
+
+/// Connects as `count` clients, each sending one message; returns their addresses.
+fn five_clients(server: &lab_test::Program, count: usize) -> Vec<std::net::SocketAddr> {
+    (0..count)
+        .map(|i| {
+            let mut client = lab_test::connect(server.addr());
+            let msg = format!("Message {i}");
+            std::io::Write::write_all(&mut client, msg.as_bytes()).unwrap();
+            assert_eq!(
+                lab_test::read_to_end(&mut client),
+                format!("ECHO: {msg}\n").as_bytes()
+            );
+            client.local_addr().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn lists_its_5_clients_and_exits_0() {
+    let mut server = lab_test::Program::server(SERVER.path, &[]);
+    let clients = five_clients(&server, 5);
+    server.expect_line(&format!(
+        "CONNECTION 5. Client IP,PORT: 127.0.0.1, {}",
+        clients[4].port()
+    ));
+    server.expect_line("The following clients have connected to the server:");
+    for (i, client) in clients.iter().enumerate() {
+        server.expect_line(&format!("Client {i}: {client}"));
+    }
+    assert!(server.wait_exit().success());
+    assert!(
+        !server.seen().iter().any(|l| l.contains("stopped")),
+        "{:?}",
+        server.seen()
+    );
+}
+
+#[test]
+fn the_clients_flag_changes_how_many() {
+    let mut server = lab_test::Program::server(SERVER.path, &["--clients", "2"]);
+    let clients = five_clients(&server, 2);
+    server.expect_line("The following clients have connected to the server:");
+    server.expect_line(&format!("Client 1: {}", clients[1]));
+    assert!(server.wait_exit().success());
+}
+
+#[test]
+fn a_client_that_sends_nothing_still_counts() {
+    let mut server = lab_test::Program::server(SERVER.path, &["--clients", "2"]);
+    let mut empty = lab_test::connect(server.addr());
+    empty.shutdown(std::net::Shutdown::Write).unwrap();
+    assert_eq!(lab_test::read_to_end(&mut empty), b"");
+    five_clients(&server, 1);
+    server.expect_line(&format!("Client 0: {}", empty.local_addr().unwrap()));
+    assert!(server.wait_exit().success());
+}

@@ -1,0 +1,76 @@
+//! The lesson's steps, shipped as examples: each one runs and does what its step adds.
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+
+use lab_test::{Program, connect, read_to_end, talk};
+
+const HAPPY: &[u8] = b"HELLO. I am the Happy Server :-)\n";
+
+/// Builds the example `name` (cargo builds examples for `cargo test`, but not for
+/// `cargo test --test steps`), in the same profile as this test.
+fn example(name: &str) -> PathBuf {
+    escargot::CargoBuild::new()
+        .package("happy-server")
+        .example(name)
+        .current_release()
+        .current_target()
+        .run()
+        .unwrap_or_else(|e| panic!("cannot build the example {name}: {e}"))
+        .path()
+        .to_path_buf()
+}
+
+#[test]
+fn step5_is_the_happy_server_itself() {
+    assert_eq!(
+        include_str!("../examples/step5-ctrl-c.rs"),
+        include_str!("../src/main.rs"),
+        "examples/step5-ctrl-c.rs must stay a copy of src/main.rs"
+    );
+}
+
+#[test]
+fn step1_configures_the_socket_and_finishes() {
+    let mut step = Program::server(example("step1-configure"), &[]);
+    step.expect_line("The server is configured!");
+    assert!(step.wait_exit().success());
+}
+
+#[test]
+fn step2_waits_for_one_client_and_finishes() {
+    let mut step = Program::server(example("step2-accept"), &[]);
+    step.expect_line("Waiting for Clients to connect");
+    let _client = connect(step.addr());
+    step.expect_line("A client has connected to the server!");
+    assert!(step.wait_exit().success());
+}
+
+#[test]
+fn step3_reads_and_prints_the_message() {
+    let mut step = Program::server(example("step3-read"), &[]);
+    let reply = talk(step.addr(), b"Test");
+    assert_eq!(reply, b"", "step 3 does not reply yet");
+    step.expect_line("Message received: Test");
+    assert!(step.wait_exit().success());
+}
+
+#[test]
+fn step4_replies_to_every_client() {
+    let mut step = Program::server(example("step4-reply-loop"), &[]);
+    for msg in ["one", "two"] {
+        assert_eq!(talk(step.addr(), msg.as_bytes()), HAPPY);
+        step.expect_line(&format!("Message received: {msg}"));
+    }
+    step.expect_line("Waiting for Clients to connect");
+}
+
+#[test]
+fn step4_survives_a_client_that_sends_nothing() {
+    let mut step = Program::server(example("step4-reply-loop"), &["--timeout", "1"]);
+    let mut silent = connect(step.addr());
+    assert_eq!(read_to_end(&mut silent), b"");
+    step.expect_line("The client sent nothing for 1 s: giving up on it");
+    assert_eq!(talk(step.addr(), b"next"), HAPPY);
+}
