@@ -26,14 +26,12 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-/// How long a program waits on the other side when no `--timeout` is given.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
-
 /// Where a server listens, and how long it waits for a silent client.
 ///
-/// `PORT` is the lesson's port, the default of `--port`.
+/// `PORT` is the lesson's port, the default of `--port`; `TIMEOUT` is the default
+/// of `--timeout` in seconds: 5, unless the program waits on a person typing.
 #[derive(Debug, Clone, clap::Args)]
-pub struct ServerArgs<const PORT: u16> {
+pub struct ServerArgs<const PORT: u16, const TIMEOUT: u64 = 5> {
     /// IP address to listen on: 127.0.0.1 is this machine only, 0.0.0.0 every network
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     pub ip: IpAddr,
@@ -43,11 +41,12 @@ pub struct ServerArgs<const PORT: u16> {
     pub port: u16,
 
     /// Seconds to wait for a client's message before giving up on that client
-    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
-    pub timeout: Duration,
+    #[arg(long = "timeout", value_name = "SECONDS", default_value_t = TIMEOUT as f64,
+          value_parser = parse_seconds_f64)]
+    pub timeout_secs: f64,
 }
 
-impl<const PORT: u16> ServerArgs<PORT> {
+impl<const PORT: u16, const TIMEOUT: u64> ServerArgs<PORT, TIMEOUT> {
     /// The address to listen on: `--ip` and `--port` together.
     ///
     /// ```
@@ -57,22 +56,33 @@ impl<const PORT: u16> ServerArgs<PORT> {
     pub fn addr(&self) -> SocketAddr {
         SocketAddr::new(self.ip, self.port)
     }
+
+    /// How long to wait for a silent client: `--timeout`.
+    ///
+    /// ```
+    /// let args = lab_common::ServerArgs::<8080>::default();
+    /// assert_eq!(args.timeout().as_secs(), 5);
+    /// ```
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.timeout_secs)
+    }
 }
 
-/// The defaults of the flags: 127.0.0.1, the lesson's port, 5 seconds.
-impl<const PORT: u16> Default for ServerArgs<PORT> {
+/// The defaults of the flags: 127.0.0.1, the lesson's port and timeout.
+impl<const PORT: u16, const TIMEOUT: u64> Default for ServerArgs<PORT, TIMEOUT> {
     fn default() -> Self {
         ServerArgs {
             ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: PORT,
-            timeout: DEFAULT_TIMEOUT,
+            timeout_secs: TIMEOUT as f64,
         }
     }
 }
 
 /// Which server a client talks to, and how long it waits for it.
 ///
-/// `PORT` is the lesson's port, the default of `--port`.
+/// `PORT` is the lesson's port, the default of `--port`; `TIMEOUT` the default of
+/// `--timeout` in seconds.
 ///
 /// ```
 /// use clap::Parser;
@@ -86,10 +96,10 @@ impl<const PORT: u16> Default for ServerArgs<PORT> {
 ///
 /// let args = Args::parse_from(["client", "--ip", "localhost", "--timeout", "0.5"]);
 /// assert_eq!(args.server.ip, "localhost");
-/// assert_eq!(args.server.timeout.as_millis(), 500);
+/// assert_eq!(args.server.timeout().as_millis(), 500);
 /// ```
 #[derive(Debug, Clone, clap::Args)]
-pub struct ClientArgs<const PORT: u16> {
+pub struct ClientArgs<const PORT: u16, const TIMEOUT: u64 = 5> {
     /// The server's IP address or host name
     #[arg(long, visible_alias = "host", default_value = "127.0.0.1")]
     pub ip: String,
@@ -99,8 +109,21 @@ pub struct ClientArgs<const PORT: u16> {
     pub port: u16,
 
     /// Seconds to wait for the server: to connect, and for each reply
-    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
-    pub timeout: Duration,
+    #[arg(long = "timeout", value_name = "SECONDS", default_value_t = TIMEOUT as f64,
+          value_parser = parse_seconds_f64)]
+    pub timeout_secs: f64,
+}
+
+impl<const PORT: u16, const TIMEOUT: u64> ClientArgs<PORT, TIMEOUT> {
+    /// How long to wait for the server: `--timeout`.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.timeout_secs)
+    }
+
+    /// Connects to the server (see [`connect`](crate::connect)).
+    pub fn connect(&self) -> anyhow::Result<std::net::TcpStream> {
+        crate::connect(&self.ip, self.port, self.timeout())
+    }
 }
 
 /// Reads a number of seconds such as `5` or `0.5` (a flag's value).
@@ -113,11 +136,16 @@ pub struct ClientArgs<const PORT: u16> {
 /// assert!(lab_common::args::parse_seconds("0").is_err());
 /// ```
 pub fn parse_seconds(text: &str) -> Result<Duration, String> {
+    parse_seconds_f64(text).map(Duration::from_secs_f64)
+}
+
+/// [`parse_seconds`], as a number of seconds.
+fn parse_seconds_f64(text: &str) -> Result<f64, String> {
     let seconds: f64 = text
         .parse()
         .map_err(|_| format!("'{text}' is not a number of seconds"))?;
     match Duration::try_from_secs_f64(seconds) {
-        Ok(duration) if !duration.is_zero() && seconds <= 86_400.0 => Ok(duration),
+        Ok(duration) if !duration.is_zero() && seconds <= 86_400.0 => Ok(seconds),
         _ => Err(format!(
             "the timeout must be more than 0 and at most 86400 seconds, not {text}"
         )),

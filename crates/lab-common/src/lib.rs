@@ -7,8 +7,9 @@
 //!
 //! - [`socket`]: create, configure (SO_REUSEADDR), bind and listen (Steps 1 to 3 of
 //!   the lessons), or connect as a client, and print the listening line.
-//! - [`shutdown`]: a server that stops gracefully on Ctrl-C (or SIGTERM).
+//! - [`shutdown`]: a server (TCP or UDP) that stops gracefully on Ctrl-C (or SIGTERM).
 //! - [`message`]: read one message with a timeout and lossy UTF-8; send a reply.
+//! - [`clock`]: the local time as Python's `time.ctime()` writes it.
 //! - [`args`]: the `--ip`, `--port` and `--timeout` flags every program takes.
 //! - [`error`]: one clear line for each error people hit, and the [`Result`] that
 //!   `main` returns so nobody ever sees a backtrace.
@@ -22,7 +23,7 @@
 //!     let args = ServerArgs::<8080>::default();
 //!     let server = Server::start(args.addr())?;
 //!     while let Some((mut cs, _client)) = server.accept() {
-//!         if let Some(msg) = lab_common::receive(&mut cs, 2048, args.timeout) {
+//!         if let Some(msg) = lab_common::receive(&mut cs, 2048, args.timeout()) {
 //!             println!("Message received: {msg}");
 //!             lab_common::send(&mut cs, "HELLO. I am the Happy Server :-)\n");
 //!         }
@@ -33,6 +34,7 @@
 //! ```
 
 pub mod args;
+pub mod clock;
 pub mod error;
 pub mod message;
 pub mod shutdown;
@@ -41,5 +43,5 @@ pub mod socket;
 pub use args::{ClientArgs, ServerArgs};
 pub use error::{Error, Result};
 pub use message::{receive, send};
-pub use shutdown::Server;
-pub use socket::{bind_udp, connect, listen};
+pub use shutdown::{Server, UdpServer};
+pub use socket::{bind_udp, connect, connect_udp, listen};

@@ -1,4 +1,4 @@
-//! A server that stops gracefully on Ctrl-C.
+//! Servers that stop gracefully on Ctrl-C: [`Server`] (TCP) and [`UdpServer`].
 //!
 //! In the lesson, Ctrl-C raises `KeyboardInterrupt` inside `accept()` and the
 //! server prints `Server stopped by the user`. Rust has no such exception, and a
@@ -6,7 +6,8 @@
 //! [`Server`] does it in two parts:
 //!
 //! 1. a handler (the `ctrlc` crate: Ctrl-C, and SIGTERM on unix) sets a flag and
-//!    then connects to the server's own address, which wakes the `accept()`;
+//!    then connects to the server's own address, which wakes the `accept()` (a UDP
+//!    server gets an empty datagram, which wakes its `recv_from()`);
 //! 2. [`Server::accept`] sees the flag and answers `None`: the accept loop ends and
 //!    the program prints its goodbye and returns from `main` (status 0).
 //!
@@ -14,14 +15,14 @@
 //! Ctrl-C stops the program at once (status 130), for when a client takes too long.
 
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
 
-use crate::socket::{announce, bind_tcp};
+use crate::socket::{announce, bind_tcp, bind_udp_quietly};
 
 /// A listening TCP socket whose [`accept`](Server::accept) ends on Ctrl-C.
 #[derive(Debug)]
@@ -44,17 +45,10 @@ impl Server {
     pub fn start(addr: SocketAddr) -> anyhow::Result<Server> {
         let listener = bind_tcp(addr)?;
         let local = listener.local_addr()?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        ctrlc::set_handler(move || {
-            if flag.swap(true, Ordering::SeqCst) {
-                // The second Ctrl-C: the user does not want to wait for the client.
-                eprintln!("Server stopped at once by the user");
-                std::process::exit(130);
-            }
-            wake(local);
-        })
-        .context("cannot install the Ctrl-C handler")?;
+        let stop = on_ctrl_c(move || {
+            // If this fails the flag is still set, and the next accept() sees it.
+            let _ = TcpStream::connect_timeout(&reachable(local), Duration::from_secs(1));
+        })?;
         announce(&local, "")?;
         Ok(Server { listener, stop })
     }
@@ -103,15 +97,99 @@ impl Server {
     }
 }
 
-/// Wakes the blocked `accept()` by connecting to the server's own address.
-fn wake(mut addr: SocketAddr) {
-    // A server bound to every network (0.0.0.0 or ::) is reached on loopback.
+/// A UDP socket whose [`recv_from`](UdpServer::recv_from) ends on Ctrl-C.
+#[derive(Debug)]
+pub struct UdpServer {
+    socket: UdpSocket,
+    stop: Arc<AtomicBool>,
+}
+
+impl UdpServer {
+    /// Creates and binds the UDP socket, installs the Ctrl-C handler, then prints
+    /// `Listening on <address> (UDP)`.
+    ///
+    /// ```no_run
+    /// let server = lab_common::UdpServer::start("127.0.0.1:9999".parse().unwrap())?;
+    /// # Ok::<(), anyhow::Error>(())
+    /// ```
+    pub fn start(addr: SocketAddr) -> anyhow::Result<UdpServer> {
+        let socket = bind_udp_quietly(addr)?;
+        let local = socket.local_addr()?;
+        let stop = on_ctrl_c(move || {
+            // An empty datagram to ourselves wakes recv_from().
+            let any: SocketAddr = match local {
+                SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
+                SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
+            };
+            if let Ok(waker) = UdpSocket::bind(any) {
+                let _ = waker.send_to(&[], reachable(local));
+            }
+        })?;
+        announce(&local, " (UDP)")?;
+        Ok(UdpServer { socket, stop })
+    }
+
+    /// Waits for a datagram, puts it in `buffer` and gives its length and sender.
+    ///
+    /// Answers `None` once Ctrl-C has been pressed. A datagram larger than `buffer`
+    /// is cut to its size. Errors (on Windows, a datagram we sent that could not be
+    /// delivered is reported on the next receive) are printed and the wait goes on.
+    pub fn recv_from(&self, buffer: &mut [u8]) -> Option<(usize, SocketAddr)> {
+        loop {
+            let received = self.socket.recv_from(buffer);
+            if self.stop.load(Ordering::SeqCst) {
+                return None;
+            }
+            match received {
+                Ok(pair) => return Some(pair),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => eprintln!("Could not receive a datagram: {e}"),
+            }
+        }
+    }
+
+    /// Sends `data` to `to`; a failure is printed, and never stops the server.
+    pub fn send_to(&self, data: &[u8], to: SocketAddr) -> bool {
+        match self.socket.send_to(data, to) {
+            Ok(_) => true,
+            Err(e) => {
+                eprintln!("Could not send a datagram to {to}: {e}");
+                false
+            }
+        }
+    }
+
+    /// The address the server really listens on.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.socket.local_addr()
+    }
+}
+
+/// Installs the Ctrl-C handler: the first Ctrl-C sets the returned flag and calls
+/// `wake`; a second one stops the program at once.
+fn on_ctrl_c(wake: impl Fn() + Send + 'static) -> anyhow::Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            // The second Ctrl-C: the user does not want to wait for the client.
+            eprintln!("Server stopped at once by the user");
+            std::process::exit(130);
+        }
+        wake();
+    })
+    .context("cannot install the Ctrl-C handler")?;
+    Ok(stop)
+}
+
+/// The address to reach a server bound to `addr`: loopback if it listens on every
+/// network (0.0.0.0 or ::).
+fn reachable(mut addr: SocketAddr) -> SocketAddr {
     if addr.ip().is_unspecified() {
         addr.set_ip(match addr.ip() {
             IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
             IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
         });
     }
-    // If this fails the flag is still set, and the next accept() sees it.
-    let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+    addr
 }

@@ -75,18 +75,21 @@ pub(crate) fn bind_tcp(addr: SocketAddr) -> anyhow::Result<TcpListener> {
 /// assert_ne!(socket.local_addr().unwrap().port(), 0);
 /// ```
 pub fn bind_udp(addr: SocketAddr) -> anyhow::Result<UdpSocket> {
-    // -- Step 1: create a datagram socket
+    let socket = bind_udp_quietly(addr)?;
+    announce(&socket.local_addr()?, " (UDP)")?;
+    Ok(socket)
+}
+
+/// Steps 1 and 2 of a UDP server, without printing anything.
+pub(crate) fn bind_udp_quietly(addr: SocketAddr) -> anyhow::Result<UdpSocket> {
+    // -- Step 1: create a datagram socket. No SO_REUSEADDR: UDP leaves nothing
+    // -- behind to wait for, and on UDP it would let two servers share one port.
     let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
-    if cfg!(not(windows)) {
-        socket.set_reuse_address(true)?;
-    }
     // -- Step 2: bind it to the server's IP and PORT
     socket
         .bind(&addr.into())
         .map_err(|e| anyhow!(explain_bind(&e, addr)))?;
-    let socket: UdpSocket = socket.into();
-    announce(&socket.local_addr()?, " (UDP)")?;
-    Ok(socket)
+    Ok(socket.into())
 }
 
 /// Prints the listening line and flushes it, so that whoever reads the output
@@ -95,6 +98,39 @@ pub(crate) fn announce(addr: &SocketAddr, suffix: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
     writeln!(out, "Listening on {addr}{suffix}")?;
     out.flush()
+}
+
+/// A UDP socket for a client of the server `host`:`port`.
+///
+/// UDP has no connections: "connecting" a UDP socket only sets where its
+/// datagrams go, and keeps out datagrams from anyone else. Nothing is sent.
+///
+/// ```
+/// let socket = lab_common::connect_udp("127.0.0.1", 9999).unwrap();
+/// assert_eq!(socket.peer_addr().unwrap().port(), 9999);
+/// ```
+pub fn connect_udp(host: &str, port: u16) -> anyhow::Result<UdpSocket> {
+    let addr = resolve(host, port)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow!("the host '{host}' has no address"))?;
+    let any: SocketAddr = match addr {
+        SocketAddr::V4(_) => (std::net::Ipv4Addr::UNSPECIFIED, 0).into(),
+        SocketAddr::V6(_) => (std::net::Ipv6Addr::UNSPECIFIED, 0).into(),
+    };
+    let socket = UdpSocket::bind(any)?;
+    socket.connect(addr)?;
+    Ok(socket)
+}
+
+/// The addresses of `host`, or a line that says the name is unknown.
+fn resolve(host: &str, port: u16) -> anyhow::Result<Vec<SocketAddr>> {
+    Ok((host, port)
+        .to_socket_addrs()
+        .map_err(|_| {
+            anyhow!("cannot find the host '{host}': check its name, or use an IP address")
+        })?
+        .collect())
 }
 
 /// Connects to the server `host`:`port` as a client, waiting at most `timeout`.

@@ -140,44 +140,6 @@ impl OneShotServer {
         assert_eq!(read_to_end(&mut silent), b"", "the silent client is closed");
     }
 
-    /// Starting a second server on a port in use fails with one clear line and
-    /// status 1 (no panic, no backtrace).
-    pub fn reports_a_port_in_use(&self) {
-        let server = self.start(&[]);
-        let port = server.addr().port().to_string();
-        let mut args: Vec<&str> = self.args.to_vec();
-        args.extend(["--port", &port]);
-        let mut second = Program::start(self.path, &args);
-        let status = second.wait_exit();
-        assert_eq!(status.code(), Some(1));
-        let console = second.seen().join("\n");
-        assert!(
-            console.starts_with(&format!("Error: port {port} is already in use")),
-            "{console}"
-        );
-        assert!(!console.contains("panicked"), "{console}");
-    }
-
-    /// Ctrl-C (SIGINT) while waiting for clients: `Server stopped by the user`,
-    /// status 0, and the port can be bound again at once.
-    #[cfg(unix)]
-    pub fn stops_on_sigint_while_idle(&self) {
-        let mut server = self.start(&[]);
-        self.assert_replies(&server, "Test");
-        server.expect_line("Waiting for Clients to connect");
-        server.interrupt();
-        self.expect_graceful_stop(&mut server);
-    }
-
-    /// SIGTERM (`kill`) stops the server as gracefully as Ctrl-C.
-    #[cfg(unix)]
-    pub fn stops_on_sigterm(&self) {
-        let mut server = self.start(&[]);
-        server.expect_line("Waiting for Clients to connect");
-        server.terminate();
-        self.expect_graceful_stop(&mut server);
-    }
-
     /// Ctrl-C while a client is connected: the client is served to the end, then
     /// the server stops gracefully.
     #[cfg(unix)]
@@ -189,21 +151,61 @@ impl OneShotServer {
         client.write_all(b"last words").unwrap();
         let reply = read_to_end(&mut client);
         assert_eq!(String::from_utf8_lossy(&reply), (self.reply)("last words"));
-        self.expect_graceful_stop(&mut server);
+        expect_graceful_stop(&mut server, self.path, self.args);
     }
+}
 
-    #[cfg(unix)]
-    fn expect_graceful_stop(&self, server: &mut Program) {
-        let port = server.addr().port().to_string();
-        server.expect_line("Server stopped by the user");
-        let status = server.wait_exit();
-        assert!(status.success(), "stopped with {status}");
-        // SO_REUSEADDR: a new server gets the same port at once.
-        let mut args: Vec<&str> = self.args.to_vec();
-        args.extend(["--port", &port]);
-        let mut again = Program::start(self.path, &args);
-        assert_eq!(again.wait_listening().port(), server.addr().port());
+/// Starting a second server on a port in use fails with one clear line and
+/// status 1 (no panic, no backtrace).
+pub fn reports_a_port_in_use(path: &str, args: &[&str]) {
+    let server = Program::server(path, args);
+    let port = server.addr().port().to_string();
+    let mut second_args = args.to_vec();
+    second_args.extend(["--port", &port]);
+    let mut second = Program::start(path, &second_args);
+    let status = second.wait_exit();
+    assert_eq!(status.code(), Some(1));
+    let console = second.seen().join("\n");
+    assert!(
+        console.starts_with(&format!("Error: port {port} is already in use")),
+        "{console}"
+    );
+    assert!(!console.contains("panicked"), "{console}");
+}
+
+/// A signal, as a person sends it.
+#[cfg(unix)]
+#[derive(Debug, Clone, Copy)]
+pub enum Signal {
+    /// SIGINT: Ctrl-C in the terminal.
+    Interrupt,
+    /// SIGTERM: `kill`.
+    Terminate,
+}
+
+/// The signal, while the server waits for clients: `Server stopped by the user`,
+/// status 0, and the port can be bound again at once.
+#[cfg(unix)]
+pub fn stops_gracefully_on(path: &str, args: &[&str], signal: Signal) {
+    let mut server = Program::server(path, args);
+    match signal {
+        Signal::Interrupt => server.interrupt(),
+        Signal::Terminate => server.terminate(),
     }
+    expect_graceful_stop(&mut server, path, args);
+}
+
+#[cfg(unix)]
+fn expect_graceful_stop(server: &mut Program, path: &str, args: &[&str]) {
+    let port = server.addr().port().to_string();
+    server.expect_line("Server stopped by the user");
+    let status = server.wait_exit();
+    assert!(status.success(), "stopped with {status}");
+    // A new server gets the same port at once (SO_REUSEADDR, for TCP).
+    let mut again_args = args.to_vec();
+    again_args.extend(["--port", &port]);
+    let mut again = Program::start(path, &again_args);
+    assert_eq!(again.wait_listening().port(), server.addr().port());
 }
 
 /// `--help` names the shared flags and the lesson's default port, and exits 0.
@@ -247,9 +249,53 @@ pub fn bad_arguments_exit_with_status_2(path: &str) {
     }
 }
 
+/// Writes the checks every server passes as `#[test]` functions: the command line
+/// (`--help` with the lesson's `port`, `--version` with the program's `name`, bad
+/// flags), a port in use, and a graceful stop on Ctrl-C and on SIGTERM.
+///
+/// ```ignore
+/// lab_test::server_basics_tests!(env!("CARGO_BIN_EXE_time-server"), &[], port: 9999, name: "time-server");
+/// ```
+#[macro_export]
+macro_rules! server_basics_tests {
+    ($path:expr, $args:expr, port: $port:expr, name: $name:expr) => {
+        #[test]
+        fn help_shows_the_flags_and_default_port() {
+            $crate::checks::help_shows_the_flags_and_default_port($path, $port);
+        }
+
+        #[test]
+        fn version_names_the_program() {
+            $crate::checks::version_names_the_program($path, $name);
+        }
+
+        #[test]
+        fn bad_arguments_exit_with_status_2() {
+            $crate::checks::bad_arguments_exit_with_status_2($path);
+        }
+
+        #[test]
+        fn reports_a_port_in_use_in_one_line() {
+            $crate::checks::reports_a_port_in_use($path, $args);
+        }
+
+        #[cfg(unix)]
+        #[test]
+        fn stops_gracefully_on_ctrl_c() {
+            $crate::checks::stops_gracefully_on($path, $args, $crate::checks::Signal::Interrupt);
+        }
+
+        #[cfg(unix)]
+        #[test]
+        fn stops_gracefully_on_sigterm() {
+            $crate::checks::stops_gracefully_on($path, $args, $crate::checks::Signal::Terminate);
+        }
+    };
+}
+
 /// Writes the whole rubric of a [`OneShotServer`] as `#[test]` functions, one per
-/// check (`replies_to_a_message`, `survives_invalid_utf8`, ...), plus the
-/// command-line checks for the lesson's `port` and the program's `name`.
+/// check (`replies_to_a_message`, `survives_invalid_utf8`, ...), plus
+/// [`server_basics_tests!`](crate::server_basics_tests).
 ///
 /// ```ignore
 /// const SERVER: OneShotServer = OneShotServer { ... };
@@ -258,6 +304,8 @@ pub fn bad_arguments_exit_with_status_2(path: &str) {
 #[macro_export]
 macro_rules! one_shot_server_tests {
     ($server:expr, port: $port:expr, name: $name:expr) => {
+        $crate::server_basics_tests!($server.path, $server.args, port: $port, name: $name);
+
         $crate::one_shot_server_tests!(@checks $server;
             replies_to_a_message,
             serves_clients_one_after_another,
@@ -266,40 +314,16 @@ macro_rules! one_shot_server_tests {
             survives_a_reset,
             survives_a_huge_message,
             gives_up_on_a_silent_client,
-            reports_a_port_in_use,
-        );
-        $crate::one_shot_server_tests!(@unix_checks $server;
-            stops_on_sigint_while_idle,
-            stops_on_sigterm,
-            finishes_the_client_before_stopping,
         );
 
+        #[cfg(unix)]
         #[test]
-        fn help_shows_the_flags_and_default_port() {
-            $crate::checks::help_shows_the_flags_and_default_port($server.path, $port);
-        }
-
-        #[test]
-        fn version_names_the_program() {
-            $crate::checks::version_names_the_program($server.path, $name);
-        }
-
-        #[test]
-        fn bad_arguments_exit_with_status_2() {
-            $crate::checks::bad_arguments_exit_with_status_2($server.path);
+        fn finishes_the_current_client_before_stopping() {
+            $server.finishes_the_client_before_stopping();
         }
     };
     (@checks $server:expr; $($check:ident,)*) => {
         $(
-            #[test]
-            fn $check() {
-                $server.$check();
-            }
-        )*
-    };
-    (@unix_checks $server:expr; $($check:ident,)*) => {
-        $(
-            #[cfg(unix)]
             #[test]
             fn $check() {
                 $server.$check();

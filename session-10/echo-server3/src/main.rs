@@ -53,7 +53,7 @@ fn main() -> lab_common::Result {
         clients.push(client_ip_port);
 
         // -- Step 7: read the client's message: raw bytes, decoded into text
-        if let Some(msg) = lab_common::receive(&mut cs, 2048, args.server.timeout) {
+        if let Some(msg) = lab_common::receive(&mut cs, 2048, args.server.timeout()) {
             println!("Message received: {}", msg.green());
 
             // -- Step 8: send the echo: "ECHO: " and the client's message, as bytes

@@ -39,7 +39,7 @@ fn main() -> lab_common::Result {
 /// One exchange with the server: connect, send `msg`, read the whole response, close.
 fn talk(server: &ClientArgs<8080>, msg: &str) -> anyhow::Result<String> {
     // -- Create the socket and connect it to the server's IP and PORT
-    let mut s = lab_common::connect(&server.ip, server.port, server.timeout)?;
+    let mut s = server.connect()?;
 
     // -- Send the message, encoded into bytes
     s.write_all(msg.as_bytes())

@@ -36,7 +36,7 @@ fn main() -> lab_common::Result {
         println!("A client has connected to the server!");
 
         // -- Step 7: read the client's message: raw bytes, decoded into text
-        if let Some(msg) = lab_common::receive(&mut cs, 2048, args.server.timeout) {
+        if let Some(msg) = lab_common::receive(&mut cs, 2048, args.server.timeout()) {
             println!("Message received: {msg}");
 
             // -- Step 8: send the response message, encoded into bytes

@@ -1,0 +1,85 @@
+//! # Dealer of the guessing game (client/server interactions page)
+//!
+//! The page's dealer: it waits for a player, picks a secret number from 0 to 9,
+//! and answers each guess with `too low`, `too high` or `found the secret`; the
+//! game, and the program, end when the secret is found. A guess that is not a
+//! whole number from 0 to 9 gets an answer that says so, and the game goes on (the
+//! page's dealer would crash). A player who leaves before the end does not end it:
+//! the dealer waits for the next player, with a new secret.
+//!
+//! Run it:                 cargo run -p dealer
+//! In a second terminal:   cargo run -p player         (then type guesses)
+
+use std::net::TcpStream;
+use std::time::Duration;
+
+use clap::Parser;
+use lab_common::{Server, ServerArgs};
+
+/// The size of the buffer: the most one guess can be.
+const BUFFER: usize = 80;
+
+/// Dealer of the guessing game: picks a secret from 0 to 9; the player guesses it.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// A person types the guesses: give them five minutes for each.
+    #[command(flatten)]
+    server: ServerArgs<11267, 300>,
+}
+
+fn main() -> lab_common::Result {
+    let args = Args::parse();
+
+    // -- Create the socket, bind it to the IP and PORT, and listen
+    let server = Server::start(args.server.addr())?;
+
+    loop {
+        println!("dealer waits for player to connect");
+        let Some((mut player, player_address)) = server.accept() else {
+            println!("Server stopped by the user");
+            return Ok(());
+        };
+        println!("dealer accepted connection request from {player_address}");
+
+        if play(&mut player, args.server.timeout()) {
+            // -- The secret is found: the game is over
+            return Ok(());
+        }
+        println!("the player left before finding the secret");
+    }
+}
+
+/// One game with `player`; true once the player has found the secret.
+fn play(player: &mut TcpStream, timeout: Duration) -> bool {
+    let secret: i64 = rand::random_range(0..=9);
+    println!("the secret is {secret}");
+    loop {
+        println!("dealer waits for a guess");
+        let Some(guess) = lab_common::receive(player, BUFFER, timeout) else {
+            return false;
+        };
+        println!("dealer received {guess}");
+
+        let reply = answer(guess.trim(), secret);
+        if !lab_common::send(player, &reply) {
+            return false;
+        }
+        if reply == "found the secret" {
+            return true;
+        }
+    }
+}
+
+/// The dealer's answer to `guess`: exactly the page's words, or what is wrong with it.
+fn answer(guess: &str, secret: i64) -> String {
+    match guess.parse::<i64>() {
+        Ok(number) if !(0..=9).contains(&number) => {
+            format!("{number} is out of range: guess a whole number from 0 to 9")
+        }
+        Ok(number) if number < secret => "too low".to_string(),
+        Ok(number) if number > secret => "too high".to_string(),
+        Ok(_) => "found the secret".to_string(),
+        Err(_) => format!("{guess:?} is not a whole number: guess a whole number from 0 to 9"),
+    }
+}
