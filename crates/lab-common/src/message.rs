@@ -96,3 +96,44 @@ pub fn send(stream: &mut TcpStream, data: impl AsRef<[u8]>) -> bool {
         }
     }
 }
+
+/// Closes a connection politely, so that what was sent is never lost to a reset.
+///
+/// Closing a socket that still has unread data from the client makes the system
+/// reset the connection, and the client may then lose our reply. So: say that we
+/// are done sending (the client reads the end of the stream), then read and drop
+/// what the client still sends until it closes too, for at most a second and a
+/// mebibyte, and close.
+///
+/// ```
+/// use std::io::{Read, Write};
+/// use std::net::{TcpListener, TcpStream};
+///
+/// let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+/// let mut client = TcpStream::connect(ls.local_addr().unwrap()).unwrap();
+/// client.write_all(b"a request nobody reads").unwrap();
+/// let (mut cs, _) = ls.accept().unwrap();
+/// cs.write_all(b"the answer").unwrap();
+/// let closing = std::thread::spawn(move || lab_common::message::close(cs));
+/// let mut answer = String::new();
+/// client.read_to_string(&mut answer).unwrap(); // no "connection reset"
+/// assert_eq!(answer, "the answer");
+/// drop(client);
+/// closing.join().unwrap();
+/// ```
+pub fn close(stream: TcpStream) {
+    const LINGER: Duration = Duration::from_secs(1);
+    if stream.shutdown(std::net::Shutdown::Write).is_err() {
+        return; // already gone
+    }
+    let _ = stream.set_read_timeout(Some(LINGER));
+    let deadline = std::time::Instant::now() + LINGER;
+    let mut rest = (&stream).take(1 << 20);
+    let mut scratch = [0; 8192];
+    while std::time::Instant::now() < deadline {
+        match rest.read(&mut scratch) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+}

@@ -304,3 +304,37 @@ pub fn udp_socket(server: SocketAddr) -> UdpSocket {
     socket.set_read_timeout(Some(TIMEOUT)).unwrap();
     socket
 }
+
+/// `len` pseudo-random bytes, different at every call (xorshift, seeded from the
+/// clock): data with no pattern a server could get right by accident.
+pub fn random_bytes(len: usize) -> Vec<u8> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let mut state = (nanos as u64) | 1;
+    let mut bytes = Vec::with_capacity(len + 8);
+    while bytes.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    bytes.truncate(len);
+    bytes
+}
+
+/// Sends `data` through an echo connection to `addr` from a second thread while
+/// reading, closes the sending side, and returns everything read until the server
+/// closes. Sending it all before reading would fill both sides' buffers and stall.
+pub fn echo_through(addr: SocketAddr, data: Vec<u8>) -> Vec<u8> {
+    let mut stream = connect(addr);
+    let mut sender = stream.try_clone().unwrap();
+    let sending = thread::spawn(move || {
+        sender.write_all(&data).unwrap();
+        sender.shutdown(std::net::Shutdown::Write).unwrap();
+    });
+    let echoed = read_to_end(&mut stream);
+    sending.join().unwrap();
+    echoed
+}

@@ -35,7 +35,9 @@ fn main() -> lab_common::Result {
         let current_time = format!("{}\r\nHave a nice day!\r\n", clock::ctime_now());
         lab_common::send(&mut clientsocket, current_time);
 
-        // -- Close the client's socket: clientsocket is dropped here
+        // -- Close the client's socket, politely: a client that sent something
+        // -- would otherwise see its connection reset, and maybe lose the time
+        lab_common::message::close(clientsocket);
     }
 
     println!("Server stopped by the user");

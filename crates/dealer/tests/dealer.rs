@@ -1,0 +1,123 @@
+//! Black-box tests of the dealer: its binary, on port 0, played over real TCP.
+//! No test knows the secret: they find it by bisection, as a good player would.
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use lab_test::{Program, connect, read_to_end, reset};
+
+const PATH: &str = env!("CARGO_BIN_EXE_dealer");
+
+lab_test::server_basics_tests!(PATH, &[], port: 11267, name: "dealer");
+
+/// Sends `guess` and returns the dealer's answer (one read, as the page's player does).
+fn guess(dealer: &mut TcpStream, guess: &str) -> String {
+    dealer.write_all(guess.as_bytes()).unwrap();
+    let mut answer = [0; 80];
+    let size = dealer.read(&mut answer).unwrap();
+    String::from_utf8(answer[..size].to_vec()).unwrap()
+}
+
+/// Plays a whole game by bisection; returns the secret and how many guesses it took.
+fn play_by_bisection(dealer: &mut TcpStream) -> (i64, usize) {
+    let (mut low, mut high) = (0, 9);
+    for tries in 1..=4 {
+        let middle = (low + high) / 2;
+        match guess(dealer, &middle.to_string()).as_str() {
+            "too low" => low = middle + 1,
+            "too high" => high = middle - 1,
+            "found the secret" => return (middle, tries),
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    panic!("bisection over 0..=9 takes at most 4 guesses");
+}
+
+#[test]
+fn a_whole_game_finds_the_secret_and_the_dealer_exits_0() {
+    let mut server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    let (secret, _) = play_by_bisection(&mut dealer);
+    server.expect_line(&format!("the secret is {secret}"));
+    assert!(server.wait_exit().success());
+    assert_eq!(read_to_end(&mut dealer), b"", "the game is over");
+}
+
+#[test]
+fn prints_the_lesson_lines() {
+    let mut server = Program::server(PATH, &[]);
+    server.expect_line("dealer waits for player to connect");
+    let mut dealer = connect(server.addr());
+    let me = dealer.local_addr().unwrap();
+    server.expect_line(&format!("dealer accepted connection request from {me}"));
+    server.expect_line_containing("the secret is ");
+    server.expect_line("dealer waits for a guess");
+    play_by_bisection(&mut dealer);
+    server.expect_line("dealer received 4");
+}
+
+#[test]
+fn answers_a_guess_that_is_not_a_number_and_the_game_goes_on() {
+    let server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    for bad in ["five", "4.5", "0x3", " "] {
+        let answer = guess(&mut dealer, bad);
+        assert!(
+            answer.ends_with("is not a whole number: guess a whole number from 0 to 9"),
+            "{answer}"
+        );
+    }
+    play_by_bisection(&mut dealer);
+}
+
+#[test]
+fn answers_a_number_out_of_0_to_9_and_the_game_goes_on() {
+    let server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    assert_eq!(
+        guess(&mut dealer, "10"),
+        "10 is out of range: guess a whole number from 0 to 9"
+    );
+    assert_eq!(
+        guess(&mut dealer, "-1"),
+        "-1 is out of range: guess a whole number from 0 to 9"
+    );
+    play_by_bisection(&mut dealer);
+}
+
+#[test]
+fn accepts_guesses_with_spaces_and_newlines_as_typed_in_nc() {
+    let mut server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    let answer = guess(&mut dealer, " 4 \n");
+    assert!(
+        ["too low", "too high", "found the secret"].contains(&answer.as_str()),
+        "{answer}"
+    );
+    server.expect_line("dealer received  4 ");
+}
+
+#[test]
+fn a_player_who_leaves_does_not_end_the_game_for_the_next() {
+    let mut server = Program::server(PATH, &[]);
+    let quitter = connect(server.addr());
+    server.expect_line("dealer waits for a guess");
+    reset(quitter);
+    server.expect_line("the player left before finding the secret");
+    let mut next = connect(server.addr());
+    play_by_bisection(&mut next);
+    assert!(server.wait_exit().success());
+}
+
+#[test]
+fn a_silent_player_is_given_up_after_the_timeout() {
+    let mut server = Program::server(PATH, &["--timeout", "1"]);
+    let mut silent = connect(server.addr());
+    server.expect_line("dealer waits for a guess");
+    let mut next = connect(server.addr());
+    server.expect_line("The client sent nothing for 1 s: giving up on it");
+    assert_eq!(read_to_end(&mut silent), b"");
+    play_by_bisection(&mut next);
+}

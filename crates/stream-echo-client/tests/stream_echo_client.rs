@@ -1,0 +1,102 @@
+//! Black-box tests of the stream echo client: its binary, against an echo server
+//! written here (the page's `echo_server.py`, in Rust).
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::thread::{self, JoinHandle};
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin_cmd;
+use lab_test::{TIMEOUT, checks, random_bytes};
+
+const PATH: &str = env!("CARGO_BIN_EXE_stream-echo-client");
+
+/// An echo server for one client; gives back how many bytes it echoed.
+fn echo_server() -> (SocketAddr, JoinHandle<usize>) {
+    let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = ls.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        let (mut conn, _) = ls.accept().unwrap();
+        conn.set_read_timeout(Some(TIMEOUT)).unwrap();
+        let mut data = [0; 1024];
+        let mut total = 0;
+        loop {
+            let n = conn.read(&mut data).unwrap();
+            if n == 0 {
+                return total;
+            }
+            conn.write_all(&data[..n]).unwrap();
+            total += n;
+        }
+    });
+    (addr, server)
+}
+
+fn client(addr: SocketAddr) -> Command {
+    let mut cmd = cargo_bin_cmd!("stream-echo-client");
+    cmd.args(["--port", &addr.port().to_string()])
+        .timeout(TIMEOUT);
+    cmd
+}
+
+#[test]
+fn sends_hello_world_and_prints_the_echo() {
+    let (addr, server) = echo_server();
+    client(addr)
+        .assert()
+        .success()
+        .stdout("Received: Hello, world\n");
+    assert_eq!(server.join().unwrap(), 12);
+}
+
+#[test]
+fn sends_its_argument() {
+    let (addr, server) = echo_server();
+    client(addr)
+        .arg("Another message")
+        .assert()
+        .success()
+        .stdout("Received: Another message\n");
+    server.join().unwrap();
+}
+
+#[test]
+fn echoes_2_mib_of_standard_input_byte_for_byte() {
+    let (addr, server) = echo_server();
+    let data = random_bytes(2 << 20);
+    let assert = client(addr)
+        .arg("-")
+        .write_stdin(data.clone())
+        .assert()
+        .success();
+    assert!(
+        assert.get_output().stdout == data,
+        "the echo differs from the input"
+    );
+    assert_eq!(server.join().unwrap(), 2 << 20);
+}
+
+#[test]
+fn says_when_no_server_is_running() {
+    let (_reserved, addr) = lab_test::refusing_addr();
+    let assert = client(addr).assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.ends_with("is the server running?\n"), "{stderr}");
+}
+
+#[test]
+fn help_shows_the_flags_and_port_12345() {
+    checks::help_shows_the_flags_and_default_port(PATH, 12345);
+}
+
+#[test]
+fn version_names_the_program() {
+    checks::version_names_the_program(PATH, "stream-echo-client");
+}
+
+#[test]
+fn bad_arguments_exit_with_status_2() {
+    checks::bad_arguments_exit_with_status_2(PATH);
+}

@@ -1,0 +1,95 @@
+//! Black-box tests of the TCP client: its binary, driven through its standard
+//! input, against a server written here that records what it receives.
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener};
+use std::thread::{self, JoinHandle};
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin_cmd;
+use lab_test::{TIMEOUT, checks};
+
+const PATH: &str = env!("CARGO_BIN_EXE_tcp-client");
+
+/// A server for one client; gives back all it received until the client closed.
+fn recording_server() -> (SocketAddr, JoinHandle<Vec<u8>>) {
+    let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = ls.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        let (mut cs, _) = ls.accept().unwrap();
+        cs.set_read_timeout(Some(TIMEOUT)).unwrap();
+        let mut received = Vec::new();
+        cs.read_to_end(&mut received).unwrap();
+        received
+    });
+    (addr, server)
+}
+
+fn client(addr: SocketAddr) -> Command {
+    let mut cmd = cargo_bin_cmd!("tcp-client");
+    cmd.args(["--port", &addr.port().to_string()])
+        .timeout(TIMEOUT);
+    cmd
+}
+
+#[test]
+fn sends_the_typed_line_without_its_newline() {
+    let (addr, server) = recording_server();
+    client(addr)
+        .write_stdin("hello there\n")
+        .assert()
+        .success()
+        .stdout("client is connected\nGive message : ");
+    assert_eq!(server.join().unwrap(), b"hello there");
+}
+
+#[test]
+fn drops_a_windows_line_ending_too() {
+    let (addr, server) = recording_server();
+    client(addr).write_stdin("hello\r\n").assert().success();
+    assert_eq!(server.join().unwrap(), b"hello");
+}
+
+#[test]
+fn sends_only_the_first_line() {
+    let (addr, server) = recording_server();
+    client(addr)
+        .write_stdin("first\nsecond\n")
+        .assert()
+        .success();
+    assert_eq!(server.join().unwrap(), b"first");
+}
+
+#[test]
+fn says_when_standard_input_is_empty() {
+    let (addr, server) = recording_server();
+    let assert = client(addr).write_stdin("").assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("standard input ended"), "{stderr}");
+    assert_eq!(server.join().unwrap(), b"");
+}
+
+#[test]
+fn says_when_no_server_is_running() {
+    let (_reserved, addr) = lab_test::refusing_addr();
+    let assert = client(addr).write_stdin("hello\n").assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.ends_with("is the server running?\n"), "{stderr}");
+}
+
+#[test]
+fn help_shows_the_flags_and_port_41267() {
+    checks::help_shows_the_flags_and_default_port(PATH, 41267);
+}
+
+#[test]
+fn version_names_the_program() {
+    checks::version_names_the_program(PATH, "tcp-client");
+}
+
+#[test]
+fn bad_arguments_exit_with_status_2() {
+    checks::bad_arguments_exit_with_status_2(PATH);
+}

@@ -1,0 +1,111 @@
+//! Black-box tests of the time server: its binary, on port 0, over real TCP.
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+use jiff::{Timestamp, Zoned};
+use lab_test::{Program, connect, read_to_end, reset, talk};
+
+const PATH: &str = env!("CARGO_BIN_EXE_time-server");
+
+lab_test::server_basics_tests!(PATH, &[], port: 9999, name: "time-server");
+
+/// Reads a time written as Python's time.ctime() writes it, in the zone `tz`.
+fn parse_ctime(text: &str, tz: &str) -> Zoned {
+    assert_eq!(text.len(), 24, "not in time.ctime() form: {text:?}");
+    let time = jiff::civil::DateTime::strptime("%a %b %e %H:%M:%S %Y", text)
+        .unwrap_or_else(|e| panic!("not in time.ctime() form: {text:?}: {e}"));
+    time.in_tz(tz).unwrap()
+}
+
+/// The server's reply, split into its lines; each must end in CRLF.
+fn crlf_lines(reply: &[u8]) -> Vec<String> {
+    let text = String::from_utf8(reply.to_vec()).expect("the reply is ASCII");
+    assert!(text.ends_with("\r\n"), "{text:?}");
+    let lines: Vec<String> = text.split_terminator("\r\n").map(str::to_string).collect();
+    assert!(
+        lines.iter().all(|l| !l.contains('\n')),
+        "a line ends in LF only: {text:?}"
+    );
+    lines
+}
+
+fn server_in_zone(tz: &str) -> Program {
+    let mut command = Command::new(PATH);
+    command.args(["--port", "0"]).env("TZ", tz);
+    let mut server = Program::spawn(command);
+    server.wait_listening();
+    server
+}
+
+#[test]
+fn sends_the_time_then_a_nice_day_in_crlf_lines() {
+    let server = server_in_zone("UTC");
+    let before = Timestamp::now();
+    let lines = crlf_lines(&talk(server.addr(), b""));
+    let after = Timestamp::now();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[1], "Have a nice day!");
+    let time = parse_ctime(&lines[0], "UTC").timestamp();
+    // ctime has whole seconds: allow the second the request began in.
+    assert!(
+        time.as_second() >= before.as_second() && time <= after,
+        "{time} not in [{before}, {after}]"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn tells_the_local_time_of_its_time_zone() {
+    let utc = server_in_zone("UTC");
+    let tokyo = server_in_zone("Asia/Tokyo");
+    let in_utc = parse_ctime(&crlf_lines(&talk(utc.addr(), b""))[0], "UTC");
+    let in_tokyo = parse_ctime(&crlf_lines(&talk(tokyo.addr(), b""))[0], "Asia/Tokyo");
+    // The same moment (within a few seconds), written 9 hours apart.
+    let apart = in_tokyo.timestamp().as_second() - in_utc.timestamp().as_second();
+    assert!(
+        apart.abs() <= 5,
+        "not the same moment: {in_utc} vs {in_tokyo}"
+    );
+    let wall = in_tokyo
+        .datetime()
+        .duration_since(in_utc.datetime())
+        .as_secs();
+    assert!(
+        (9 * 3600 - 5..=9 * 3600 + 5).contains(&wall),
+        "{in_utc} vs {in_tokyo}"
+    );
+}
+
+#[test]
+fn prints_who_connected() {
+    let mut server = Program::server(PATH, &[]);
+    let mut client = connect(server.addr());
+    let me = client.local_addr().unwrap();
+    assert!(!read_to_end(&mut client).is_empty());
+    server.expect_line(&format!("Got a connection from {me}"));
+}
+
+#[test]
+fn serves_clients_one_after_another() {
+    let server = Program::server(PATH, &[]);
+    for _ in 0..3 {
+        assert_eq!(crlf_lines(&talk(server.addr(), b"")).len(), 2);
+    }
+}
+
+#[test]
+fn a_client_that_resets_does_not_stop_it() {
+    let mut server = Program::server(PATH, &[]);
+    reset(connect(server.addr()));
+    server.expect_line_containing("Got a connection from");
+    assert_eq!(crlf_lines(&talk(server.addr(), b"")).len(), 2);
+}
+
+#[test]
+fn a_client_that_sends_data_still_gets_the_time() {
+    let server = Program::server(PATH, &[]);
+    let lines = crlf_lines(&talk(server.addr(), b"What time is it?"));
+    assert_eq!(lines[1], "Have a nice day!");
+}
