@@ -4,7 +4,7 @@
 //! scenarios, which need two programs at once, build theirs with escargot, once per
 //! test run, in the same profile as the tests themselves.
 // Tests report failures by panicking.
-#![allow(clippy::expect_used)]
+#![allow(clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -33,4 +33,42 @@ pub fn program(name: &str) -> PathBuf {
         .to_path_buf();
     built.insert(name.to_string(), path.clone());
     path
+}
+
+/// A command that runs the lesson's Python program `script` (in `tests/python/`)
+/// with `args`, or `None` where this machine has no Python 3.
+pub fn python(script: &str, args: &[&str]) -> Option<std::process::Command> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("python")
+        .join(script);
+    ["python3", "python"].into_iter().find_map(|interpreter| {
+        let is_python3 = std::process::Command::new(interpreter)
+            .arg("--version")
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).starts_with("Python 3"));
+        is_python3.then(|| {
+            let mut command = std::process::Command::new(interpreter);
+            command.arg("-u").arg(&path).args(args);
+            command
+        })
+    })
+}
+
+/// Plays the guessing game through a player program (ours or the page's) by
+/// bisection, typing the guesses on its standard input; returns the secret.
+pub fn play_by_bisection(player: &mut lab_test::Program) -> i64 {
+    player.expect_line_containing("player is ready to guess");
+    let (mut low, mut high) = (0, 9);
+    for _ in 0..4 {
+        let middle = (low + high) / 2;
+        player.write_stdin(&format!("{middle}\n"));
+        let line = player.expect_line_containing("> ");
+        match line.rsplit("> ").next().unwrap_or_default() {
+            "too low" => low = middle + 1,
+            "too high" => high = middle - 1,
+            "found the secret" => return middle,
+            other => panic!("unexpected answer {other:?} in {line:?}"),
+        }
+    }
+    panic!("bisection over 0..=9 takes at most 4 guesses");
 }
