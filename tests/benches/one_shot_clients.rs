@@ -15,7 +15,6 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -23,22 +22,7 @@ const ROUNDS: usize = 7;
 const CLIENTS_PER_ROUND: usize = 3000;
 
 fn main() {
-    let server_path = scenarios::program("echo-server2");
-
-    // echo-server2 prints to /dev/null, so it cannot tell us its port: reserve one.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = Command::new(&server_path)
-        .args(["--port", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server_addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    wait_until_listening(server_addr);
+    let (mut server, server_addr) = scenarios::start_quietly("echo-server2");
 
     let bare = TcpListener::bind("127.0.0.1:0").unwrap();
     let bare_addr = bare.local_addr().unwrap();
@@ -57,17 +41,11 @@ fn main() {
     let _ = server.kill();
     let _ = server.wait();
 
-    let bare = median(&mut bare_rates);
-    let echo = median(&mut server_rates);
+    let (bare, bare_list) = scenarios::median_and_list(&bare_rates);
+    let (echo, echo_list) = scenarios::median_and_list(&server_rates);
     println!("one-shot clients: {ROUNDS} rounds of {CLIENTS_PER_ROUND} clients each, median");
-    println!(
-        "  bare std::net loop   {bare:>9.0} clients/s   (rounds: {})",
-        list(&bare_rates)
-    );
-    println!(
-        "  echo-server2         {echo:>9.0} clients/s   (rounds: {})",
-        list(&server_rates)
-    );
+    println!("  bare std::net loop   {bare:>9.0} clients/s   (rounds: {bare_list})");
+    println!("  echo-server2         {echo:>9.0} clients/s   (rounds: {echo_list})");
     println!(
         "  echo-server2 / bare  {:>9.3}   (target: 0.85 or more)",
         echo / bare
@@ -103,30 +81,4 @@ fn run_round(addr: SocketAddr, clients: usize) -> f64 {
         assert_eq!(reply, format!("ECHO: {msg}\n").as_bytes());
     }
     clients as f64 / start.elapsed().as_secs_f64()
-}
-
-/// Waits (at most 10 s) until something accepts connections at `addr`.
-fn wait_until_listening(addr: SocketAddr) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(addr).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "echo-server2 did not start listening on {addr}"
-        );
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn median(rates: &mut [f64]) -> f64 {
-    let mut sorted = rates.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted[sorted.len() / 2]
-}
-
-fn list(rates: &[f64]) -> String {
-    rates
-        .iter()
-        .map(|r| format!("{r:.0}"))
-        .collect::<Vec<_>>()
-        .join(" ")
 }

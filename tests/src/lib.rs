@@ -72,3 +72,44 @@ pub fn play_by_bisection(player: &mut lab_test::Program) -> i64 {
     }
     panic!("bisection over 0..=9 takes at most 4 guesses");
 }
+
+/// For the benchmarks: starts the program `name` (release build) with its output
+/// sent to /dev/null, on a port reserved for it, and waits until it accepts
+/// connections. Kill the child when done.
+pub fn start_quietly(name: &str) -> (std::process::Child, std::net::SocketAddr) {
+    use std::net::{TcpListener, TcpStream};
+    use std::time::{Duration, Instant};
+    // The program prints to /dev/null, so it cannot tell us its port: reserve one.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = std::process::Command::new(program(name))
+        .args(["--port", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(addr).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "{name} did not start listening on {addr}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (child, addr)
+}
+
+/// For the benchmarks: the median of `values`, and all of them on one line.
+pub fn median_and_list(values: &[f64]) -> (f64, String) {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let list = values
+        .iter()
+        .map(|v| format!("{v:.0}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    (sorted[sorted.len() / 2], list)
+}
