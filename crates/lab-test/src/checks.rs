@@ -249,16 +249,16 @@ pub fn bad_arguments_exit_with_status_2(path: &str) {
     }
 }
 
-/// Writes the checks every server passes as `#[test]` functions: the command line
-/// (`--help` with the lesson's `port`, `--version` with the program's `name`, bad
-/// flags), a port in use, and a graceful stop on Ctrl-C and on SIGTERM.
+/// Writes the command-line checks every client passes as `#[test]` functions:
+/// `--help` with the lesson's `port`, `--version` with the program's `name`, and
+/// bad flags.
 ///
 /// ```ignore
-/// lab_test::server_basics_tests!(env!("CARGO_BIN_EXE_time-server"), &[], port: 9999, name: "time-server");
+/// lab_test::client_basics_tests!(env!("CARGO_BIN_EXE_time-client"), port: 9999, name: "time-client");
 /// ```
 #[macro_export]
-macro_rules! server_basics_tests {
-    ($path:expr, $args:expr, port: $port:expr, name: $name:expr) => {
+macro_rules! client_basics_tests {
+    ($path:expr, port: $port:expr, name: $name:expr) => {
         #[test]
         fn help_shows_the_flags_and_default_port() {
             $crate::checks::help_shows_the_flags_and_default_port($path, $port);
@@ -273,6 +273,20 @@ macro_rules! server_basics_tests {
         fn bad_arguments_exit_with_status_2() {
             $crate::checks::bad_arguments_exit_with_status_2($path);
         }
+    };
+}
+
+/// Writes the checks every server passes as `#[test]` functions: the command line
+/// (`--help` with the lesson's `port`, `--version` with the program's `name`, bad
+/// flags), a port in use, and a graceful stop on Ctrl-C and on SIGTERM.
+///
+/// ```ignore
+/// lab_test::server_basics_tests!(env!("CARGO_BIN_EXE_time-server"), &[], port: 9999, name: "time-server");
+/// ```
+#[macro_export]
+macro_rules! server_basics_tests {
+    ($path:expr, $args:expr, port: $port:expr, name: $name:expr) => {
+        $crate::client_basics_tests!($path, port: $port, name: $name);
 
         #[test]
         fn reports_a_port_in_use_in_one_line() {

@@ -32,8 +32,9 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// A program under test, started as a child process with its output piped.
 ///
-/// Both stdout and stderr are read line by line into one queue (the console a
-/// student would see); [`expect_line`](Program::expect_line) waits for a line.
+/// Its stdout and stderr share one pipe, read line by line (the console a student
+/// would see, in the order the program wrote it); [`expect_line`](Program::expect_line)
+/// waits for a line.
 #[derive(Debug)]
 pub struct Program {
     child: Child,
@@ -55,30 +56,30 @@ impl Program {
     /// Starts `command` (to set its environment, say), with its standard streams
     /// piped; it does not wait for anything.
     pub fn spawn(mut command: Command) -> Program {
+        // One pipe for both stdout and stderr (as `2>&1` does): the lines come in
+        // the order the program wrote them, as on a student's terminal.
+        let (console, writer) = std::io::pipe().expect("a pipe");
         let mut child = command
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stdout(writer.try_clone().expect("a pipe"))
+            .stderr(writer)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+        // Close our copies of the pipe's writing end, so that reading ends when the program does.
+        drop(command);
         let (tx, lines) = channel();
-        let stdout = child.stdout.take().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        for stream in [Box::new(stdout) as Box<dyn Read + Send>, Box::new(stderr)] {
-            let tx = tx.clone();
-            thread::spawn(move || {
-                // Lossy: a program may print what a client sent, valid UTF-8 or not.
-                for line in BufReader::new(stream).split(b'\n') {
-                    let Ok(line) = line else { break };
-                    let line = String::from_utf8_lossy(&line)
-                        .trim_end_matches('\r')
-                        .to_string();
-                    if tx.send(line).is_err() {
-                        break;
-                    }
+        thread::spawn(move || {
+            // Lossy: a program may print what a client sent, valid UTF-8 or not.
+            for line in BufReader::new(console).split(b'\n') {
+                let Ok(line) = line else { break };
+                let line = String::from_utf8_lossy(&line)
+                    .trim_end_matches('\r')
+                    .to_string();
+                if tx.send(line).is_err() {
+                    break;
                 }
-            });
-        }
+            }
+        });
         let stdin = child.stdin.take();
         Program {
             child,

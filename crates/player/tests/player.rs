@@ -9,9 +9,11 @@ use std::thread::{self, JoinHandle};
 
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
-use lab_test::{TIMEOUT, checks};
+use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_player");
+
+lab_test::client_basics_tests!(PATH, port: 11267, name: "player");
 
 /// A dealer for one player with the secret `secret`, answering at most `answers`
 /// guesses (then it goes away); gives back the guesses it received.
@@ -103,19 +105,4 @@ fn says_when_no_dealer_is_running() {
     let assert = player(addr).write_stdin("1\n").assert().code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.ends_with("is the server running?\n"), "{stderr}");
-}
-
-#[test]
-fn help_shows_the_flags_and_port_11267() {
-    checks::help_shows_the_flags_and_default_port(PATH, 11267);
-}
-
-#[test]
-fn version_names_the_program() {
-    checks::version_names_the_program(PATH, "player");
-}
-
-#[test]
-fn bad_arguments_exit_with_status_2() {
-    checks::bad_arguments_exit_with_status_2(PATH);
 }

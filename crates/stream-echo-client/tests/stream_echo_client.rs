@@ -9,9 +9,11 @@ use std::thread::{self, JoinHandle};
 
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
-use lab_test::{TIMEOUT, checks, random_bytes};
+use lab_test::{TIMEOUT, random_bytes};
 
 const PATH: &str = env!("CARGO_BIN_EXE_stream-echo-client");
+
+lab_test::client_basics_tests!(PATH, port: 12345, name: "stream-echo-client");
 
 /// An echo server for one client; gives back how many bytes it echoed.
 fn echo_server() -> (SocketAddr, JoinHandle<usize>) {
@@ -84,19 +86,4 @@ fn says_when_no_server_is_running() {
     let assert = client(addr).assert().code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.ends_with("is the server running?\n"), "{stderr}");
-}
-
-#[test]
-fn help_shows_the_flags_and_port_12345() {
-    checks::help_shows_the_flags_and_default_port(PATH, 12345);
-}
-
-#[test]
-fn version_names_the_program() {
-    checks::version_names_the_program(PATH, "stream-echo-client");
-}
-
-#[test]
-fn bad_arguments_exit_with_status_2() {
-    checks::bad_arguments_exit_with_status_2(PATH);
 }

@@ -9,9 +9,11 @@ use std::thread::{self, JoinHandle};
 
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
-use lab_test::{TIMEOUT, checks};
+use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_tcp-client");
+
+lab_test::client_basics_tests!(PATH, port: 41267, name: "tcp-client");
 
 /// A server for one client; gives back all it received until the client closed.
 fn recording_server() -> (SocketAddr, JoinHandle<Vec<u8>>) {
@@ -77,19 +79,4 @@ fn says_when_no_server_is_running() {
     let assert = client(addr).write_stdin("hello\n").assert().code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.ends_with("is the server running?\n"), "{stderr}");
-}
-
-#[test]
-fn help_shows_the_flags_and_port_41267() {
-    checks::help_shows_the_flags_and_default_port(PATH, 41267);
-}
-
-#[test]
-fn version_names_the_program() {
-    checks::version_names_the_program(PATH, "tcp-client");
-}
-
-#[test]
-fn bad_arguments_exit_with_status_2() {
-    checks::bad_arguments_exit_with_status_2(PATH);
 }

@@ -8,9 +8,11 @@ use std::thread::{self, JoinHandle};
 
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
-use lab_test::{TIMEOUT, checks};
+use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_time-client");
+
+lab_test::client_basics_tests!(PATH, port: 9999, name: "time-client");
 
 /// A server for one client that sends `reply` and closes, as the time servers do.
 fn server_sending(reply: &'static [u8]) -> (SocketAddr, JoinHandle<()>) {
@@ -65,19 +67,4 @@ fn says_when_the_server_sends_nothing() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("without sending the time"), "{stderr}");
     server.join().unwrap();
-}
-
-#[test]
-fn help_shows_the_flags_and_port_9999() {
-    checks::help_shows_the_flags_and_default_port(PATH, 9999);
-}
-
-#[test]
-fn version_names_the_program() {
-    checks::version_names_the_program(PATH, "time-client");
-}
-
-#[test]
-fn bad_arguments_exit_with_status_2() {
-    checks::bad_arguments_exit_with_status_2(PATH);
 }

@@ -8,9 +8,11 @@ use std::thread::{self, JoinHandle};
 
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
-use lab_test::{TIMEOUT, checks};
+use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_udp-time-client");
+
+lab_test::client_basics_tests!(PATH, port: 9999, name: "udp-time-client");
 
 /// A UDP server that ignores the first `lose` datagrams and answers the next one
 /// with `answer`; it gives back how many datagrams it got.
@@ -113,19 +115,4 @@ fn gives_up_when_nothing_listens() {
         stderr.contains("after 3 tries: is the server running?"),
         "{stderr}"
     );
-}
-
-#[test]
-fn help_shows_the_flags_and_port_9999() {
-    checks::help_shows_the_flags_and_default_port(PATH, 9999);
-}
-
-#[test]
-fn version_names_the_program() {
-    checks::version_names_the_program(PATH, "udp-time-client");
-}
-
-#[test]
-fn bad_arguments_exit_with_status_2() {
-    checks::bad_arguments_exit_with_status_2(PATH);
 }

@@ -9,9 +9,11 @@ use std::thread::{self, JoinHandle};
 
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
-use lab_test::{TIMEOUT, checks};
+use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_five-shot-client");
+
+lab_test::client_basics_tests!(PATH, port: 8080, name: "five-shot-client");
 
 /// A server for `connections` clients that answers each one's message with
 /// `reply(msg)` and closes; it gives back what it received.
@@ -107,19 +109,4 @@ fn says_when_the_server_closes_without_a_reply() {
         "{stderr}"
     );
     server.join().unwrap();
-}
-
-#[test]
-fn help_shows_the_flags_and_port_8080() {
-    checks::help_shows_the_flags_and_default_port(PATH, 8080);
-}
-
-#[test]
-fn version_names_the_program() {
-    checks::version_names_the_program(PATH, "five-shot-client");
-}
-
-#[test]
-fn bad_arguments_exit_with_status_2() {
-    checks::bad_arguments_exit_with_status_2(PATH);
 }
