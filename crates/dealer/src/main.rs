@@ -21,7 +21,7 @@ const BUFFER: usize = 80;
 
 /// Dealer of the guessing game: picks a secret from 0 to 9; the player guesses it.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// A person types the guesses: give them five minutes for each.
     #[command(flatten)]

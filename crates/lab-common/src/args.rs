@@ -10,7 +10,7 @@
 //!
 //! /// The Happy Server: replies the same to every client.
 //! #[derive(Parser)]
-//! #[command(version, about)]
+//! #[command(version)]
 //! struct Args {
 //!     #[command(flatten)]
 //!     server: ServerArgs<8080>,

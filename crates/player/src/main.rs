@@ -20,7 +20,7 @@ const BUFFER: usize = 80;
 
 /// Player of the guessing game: sends the guesses typed on standard input until the secret is found.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ClientArgs<11267>,

@@ -21,7 +21,7 @@ use lab_common::error::explain_io;
 
 /// Stream echo client: sends a message to an echo server and prints what comes back.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ClientArgs<12345>,

@@ -19,7 +19,7 @@ use lab_common::{Server, ServerArgs};
 
 /// Stream echo server: sends back every byte each client sends, until it closes.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// A person may type into nc here, so a client may stay silent for a minute.
     #[command(flatten)]

@@ -15,7 +15,7 @@ use lab_common::ClientArgs;
 
 /// TCP client: sends one line typed on standard input to the TCP server.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ClientArgs<41267>,

@@ -16,7 +16,7 @@ const BUFFER: usize = 80;
 
 /// TCP server: receives one message from one client, prints it, and finishes.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     /// The client's user types the message after connecting: give them time.
     #[command(flatten)]

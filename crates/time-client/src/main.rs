@@ -18,7 +18,7 @@ const MAX_REPLY: u64 = 64 * 1024;
 
 /// Time client: asks a time server for the time and prints it.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ClientArgs<9999>,

@@ -15,7 +15,7 @@ use lab_common::{Server, ServerArgs, clock};
 
 /// Time server: sends every client the local time, and closes.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs<9999>,

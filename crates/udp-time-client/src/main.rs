@@ -17,7 +17,7 @@ use lab_common::ClientArgs;
 
 /// UDP time client: asks a UDP time server for the time, trying again if no answer comes.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ClientArgs<9999>,

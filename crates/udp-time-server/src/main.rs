@@ -16,7 +16,7 @@ use lab_common::{ServerArgs, UdpServer, clock};
 /// UDP time server: answers every datagram with one datagram holding the time.
 #[derive(Parser)]
 // It never waits on a client, so the shared --timeout means nothing here.
-#[command(version, about, mut_arg("timeout_secs", |arg| arg.hide(true)))]
+#[command(version, mut_arg("timeout_secs", |arg| arg.hide(true)))]
 struct Args {
     #[command(flatten)]
     server: ServerArgs<9999>,

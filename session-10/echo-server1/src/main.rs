@@ -15,7 +15,7 @@ use lab_common::{Server, ServerArgs};
 
 /// Echo server 1: replies "ECHO: " and the client's message to every client.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs<8080>,

@@ -15,7 +15,7 @@ use lab_common::{Server, ServerArgs};
 
 /// Echo server 2: echoes like echo server 1, and counts its connections.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs<8080>,

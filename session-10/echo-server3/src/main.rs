@@ -14,7 +14,7 @@ use lab_common::{Server, ServerArgs};
 
 /// Echo server 3: echoes like echo server 2; after 5 clients, lists them and finishes.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs<8080>,

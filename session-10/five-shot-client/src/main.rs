@@ -18,7 +18,7 @@ use lab_common::error::explain_io;
 
 /// Five-shot client: connects 5 times to a server, sending "Message 0" to "Message 4".
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ClientArgs<8080>,

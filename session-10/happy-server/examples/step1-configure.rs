@@ -10,7 +10,7 @@ use lab_common::ServerArgs;
 
 /// The Happy Server, step 1: configure the listening socket, then finish.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs<8080>,

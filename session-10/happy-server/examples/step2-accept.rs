@@ -12,7 +12,7 @@ use lab_common::ServerArgs;
 
 /// The Happy Server, step 2: wait for one client to connect, then finish.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs<8080>,

@@ -12,7 +12,7 @@ use lab_common::ServerArgs;
 
 /// The Happy Server, step 3: read one client's message, then finish.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs<8080>,

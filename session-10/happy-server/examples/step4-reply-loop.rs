@@ -14,7 +14,7 @@ use lab_common::ServerArgs;
 
 /// The Happy Server, step 4: reply to every client, until killed.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs<8080>,

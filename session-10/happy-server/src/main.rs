@@ -18,7 +18,7 @@ use lab_common::{Server, ServerArgs};
 
 /// The Happy Server: replies the same happy message to every client.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     server: ServerArgs<8080>,
