@@ -345,3 +345,24 @@ macro_rules! one_shot_server_tests {
         )*
     };
 }
+
+/// A TCP client given no server says so in one line ("is the server running?")
+/// and exits with status 1. Its standard input gets `1\n`, for clients that read it.
+pub fn says_when_no_server_is_running(path: &str) {
+    let (_reserved, addr) = crate::refusing_addr();
+    let mut client = Program::start(path, &["--port", &addr.port().to_string()]);
+    // Only an offer: a client that does not read its input may have exited already.
+    if let Some(stdin) = client.stdin.as_mut() {
+        let _ = stdin.write_all(b"1\n");
+    }
+    client.close_stdin();
+    assert_eq!(client.wait_exit().code(), Some(1));
+    let console = client.seen().join("\n");
+    assert!(
+        console.ends_with(&format!(
+            "Error: nothing is listening on {addr} (connection refused): is the server running?"
+        )),
+        "{console}"
+    );
+    assert!(!console.contains("panicked"), "{console}");
+}

@@ -101,8 +101,5 @@ fn says_when_the_guesses_run_out() {
 
 #[test]
 fn says_when_no_dealer_is_running() {
-    let (_reserved, addr) = lab_test::refusing_addr();
-    let assert = player(addr).write_stdin("1\n").assert().code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(stderr.ends_with("is the server running?\n"), "{stderr}");
+    lab_test::checks::says_when_no_server_is_running(PATH);
 }

@@ -82,8 +82,5 @@ fn echoes_2_mib_of_standard_input_byte_for_byte() {
 
 #[test]
 fn says_when_no_server_is_running() {
-    let (_reserved, addr) = lab_test::refusing_addr();
-    let assert = client(addr).assert().code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(stderr.ends_with("is the server running?\n"), "{stderr}");
+    lab_test::checks::says_when_no_server_is_running(PATH);
 }

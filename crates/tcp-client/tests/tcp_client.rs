@@ -75,8 +75,5 @@ fn says_when_standard_input_is_empty() {
 
 #[test]
 fn says_when_no_server_is_running() {
-    let (_reserved, addr) = lab_test::refusing_addr();
-    let assert = client(addr).write_stdin("hello\n").assert().code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(stderr.ends_with("is the server running?\n"), "{stderr}");
+    lab_test::checks::says_when_no_server_is_running(PATH);
 }

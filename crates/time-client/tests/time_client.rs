@@ -54,10 +54,7 @@ fn works_with_the_pages_server_which_sends_only_the_time() {
 
 #[test]
 fn says_when_no_server_is_running() {
-    let (_reserved, addr) = lab_test::refusing_addr();
-    let assert = client(addr).assert().code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(stderr.ends_with("is the server running?\n"), "{stderr}");
+    lab_test::checks::says_when_no_server_is_running(PATH);
 }
 
 #[test]

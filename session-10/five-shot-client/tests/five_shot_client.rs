@@ -88,15 +88,7 @@ fn prints_a_reply_that_has_no_newline_on_its_own_line() {
 
 #[test]
 fn says_when_no_server_is_running() {
-    let (_reserved, addr) = lab_test::refusing_addr();
-    let assert = client(addr).assert().code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert_eq!(
-        stderr,
-        format!(
-            "Error: nothing is listening on {addr} (connection refused): is the server running?\n"
-        )
-    );
+    lab_test::checks::says_when_no_server_is_running(PATH);
 }
 
 #[test]
