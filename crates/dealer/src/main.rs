@@ -11,6 +11,7 @@
 //! In a second terminal:   cargo run -p player         (then type guesses)
 
 use std::net::TcpStream;
+use std::num::IntErrorKind;
 use std::time::Duration;
 
 use clap::Parser;
@@ -71,15 +72,26 @@ fn play(player: &mut TcpStream, timeout: Duration) -> bool {
     }
 }
 
-/// The dealer's answer to `guess`: exactly the page's words, or what is wrong with it.
+/// The dealer's answer to `guess`: exactly the page's words, or what is wrong with
+/// it. Every answer fits the player's 80-byte buffer, so none is ever cut in two.
 fn answer(guess: &str, secret: i64) -> String {
-    match guess.parse::<i64>() {
+    let reply = match guess.parse::<i64>() {
         Ok(number) if !(0..=9).contains(&number) => {
-            format!("{number} is out of range: guess a whole number from 0 to 9")
+            "out of range: guess a whole number from 0 to 9"
         }
-        Ok(number) if number < secret => "too low".to_string(),
-        Ok(number) if number > secret => "too high".to_string(),
-        Ok(_) => "found the secret".to_string(),
-        Err(_) => format!("{guess:?} is not a whole number: guess a whole number from 0 to 9"),
-    }
+        Ok(number) if number < secret => "too low",
+        Ok(number) if number > secret => "too high",
+        Ok(_) => "found the secret",
+        // A whole number too big even for an i64 is out of range too.
+        Err(e)
+            if matches!(
+                e.kind(),
+                IntErrorKind::PosOverflow | IntErrorKind::NegOverflow
+            ) =>
+        {
+            "out of range: guess a whole number from 0 to 9"
+        }
+        Err(_) => "not a whole number: guess a whole number from 0 to 9",
+    };
+    reply.to_string()
 }

@@ -64,9 +64,9 @@ fn answers_a_guess_that_is_not_a_number_and_the_game_goes_on() {
     let mut dealer = connect(server.addr());
     for bad in ["five", "4.5", "0x3", " "] {
         let answer = guess(&mut dealer, bad);
-        assert!(
-            answer.ends_with("is not a whole number: guess a whole number from 0 to 9"),
-            "{answer}"
+        assert_eq!(
+            answer,
+            "not a whole number: guess a whole number from 0 to 9"
         );
     }
     play_by_bisection(&mut dealer);
@@ -76,14 +76,12 @@ fn answers_a_guess_that_is_not_a_number_and_the_game_goes_on() {
 fn answers_a_number_out_of_0_to_9_and_the_game_goes_on() {
     let server = Program::server(PATH, &[]);
     let mut dealer = connect(server.addr());
-    assert_eq!(
-        guess(&mut dealer, "10"),
-        "10 is out of range: guess a whole number from 0 to 9"
-    );
-    assert_eq!(
-        guess(&mut dealer, "-1"),
-        "-1 is out of range: guess a whole number from 0 to 9"
-    );
+    for out in ["10", "-1"] {
+        assert_eq!(
+            guess(&mut dealer, out),
+            "out of range: guess a whole number from 0 to 9"
+        );
+    }
     play_by_bisection(&mut dealer);
 }
 
@@ -120,4 +118,26 @@ fn a_silent_player_is_given_up_after_the_timeout() {
     server.expect_line("The client sent nothing for 1 s: giving up on it");
     assert_eq!(read_to_end(&mut silent), b"");
     play_by_bisection(&mut next);
+}
+
+#[test]
+fn every_answer_fits_the_players_80_byte_buffer_whatever_the_guess() {
+    let server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    let long_junk = "x".repeat(80);
+    let long_number = "9".repeat(30); // a whole number, far out of 0 to 9
+    for bad in [
+        long_junk.as_str(),
+        long_number.as_str(),
+        "-9223372036854775808",
+    ] {
+        let answer = guess(&mut dealer, bad);
+        assert!(answer.len() <= 80, "{} bytes: {answer:?}", answer.len());
+        assert!(
+            answer.ends_with("guess a whole number from 0 to 9"),
+            "{answer:?}"
+        );
+    }
+    // The answers stayed in step with the guesses: a normal game follows.
+    play_by_bisection(&mut dealer);
 }
