@@ -28,8 +28,10 @@ fn main() -> lab_common::Result {
     // -- Create a datagram socket and bind it to the IP and PORT
     let server = UdpServer::start(args.server.addr())?;
 
-    // -- recvfrom(): wait for a datagram, whatever it holds (None: Ctrl-C was pressed)
-    let mut request = [0; 2048];
+    // -- recvfrom(): wait for a datagram, whatever it holds (None: Ctrl-C was pressed).
+    // -- The buffer holds the largest datagram UDP can carry: none is ever cut
+    // -- (Windows reports a cut datagram as an error, and then we could not answer).
+    let mut request = vec![0; 65536];
     while let Some((_size, addr)) = server.recv_from(&mut request) {
         println!("Got a datagram from {addr}");
 
