@@ -40,34 +40,37 @@ pub fn receive(stream: &mut TcpStream, max_len: usize, timeout: Duration) -> Opt
         return None;
     }
     let mut buffer = vec![0; max_len];
-    loop {
-        return match stream.read(&mut buffer) {
-            Ok(0) => {
-                eprintln!("The client closed the connection without sending a message");
-                None
-            }
-            Ok(n) => Some(String::from_utf8_lossy(&buffer[..n]).into_owned()),
+    // -- recv(): one read. A signal may interrupt it before anything came: read again.
+    let read = loop {
+        match stream.read(&mut buffer) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                eprintln!(
-                    "The client sent nothing for {} s: giving up on it",
-                    timeout.as_secs_f64()
-                );
-                None
-            }
-            Err(e) => {
-                eprintln!(
-                    "Could not read the message: {}",
-                    explain_io(&e, "the client")
-                );
-                None
-            }
-        };
+            result => break result,
+        }
+    };
+    match read {
+        Ok(0) => {
+            eprintln!("The client closed the connection without sending a message");
+            None
+        }
+        // -- decode(): the bytes as text, with � for what is not UTF-8
+        Ok(n) => Some(String::from_utf8_lossy(&buffer[..n]).into_owned()),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            let seconds = timeout.as_secs_f64();
+            eprintln!("The client sent nothing for {seconds} s: giving up on it");
+            None
+        }
+        Err(e) => {
+            eprintln!(
+                "Could not read the message: {}",
+                explain_io(&e, "the client")
+            );
+            None
+        }
     }
 }
 
