@@ -8,31 +8,46 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 
 /// The path of the binary `name` (a package of the workspace), built if needed.
 ///
 /// Panics, failing the test, if it cannot be built.
 pub fn program(name: &str) -> PathBuf {
-    static BUILT: Mutex<Option<HashMap<String, PathBuf>>> = Mutex::new(None);
+    static BUILT: LazyLock<Mutex<HashMap<String, PathBuf>>> = LazyLock::new(Default::default);
     let mut built = BUILT
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let built = built.get_or_insert_with(HashMap::new);
-    if let Some(path) = built.get(name) {
-        return path.clone();
-    }
-    let path = escargot::CargoBuild::new()
-        .package(name)
-        .bin(name)
-        .current_release()
-        .current_target()
-        .run()
-        .unwrap_or_else(|e| panic!("cannot build {name}: {e}"))
-        .path()
-        .to_path_buf();
-    built.insert(name.to_string(), path.clone());
-    path
+    built
+        .entry(name.to_string())
+        .or_insert_with(|| {
+            escargot::CargoBuild::new()
+                .package(name)
+                .bin(name)
+                .current_release()
+                .current_target()
+                .run()
+                .unwrap_or_else(|e| panic!("cannot build {name}: {e}"))
+                .path()
+                .to_path_buf()
+        })
+        .clone()
+}
+
+/// Starts our program `name` with `args` (see [`lab_test::Program::start`]).
+pub fn start(name: &str, args: &[&str]) -> lab_test::Program {
+    lab_test::Program::start(program(name), args)
+}
+
+/// Waits for a client to finish, checks that it exits 0, and returns what it printed.
+pub fn output_of(mut client: lab_test::Program) -> Vec<String> {
+    let status = client.wait_exit();
+    assert!(
+        status.success(),
+        "the client exited with {status}: {:?}",
+        client.seen()
+    );
+    client.seen().to_vec()
 }
 
 /// A command that runs the lesson's Python program `script` (in `tests/python/`)

@@ -3,31 +3,16 @@
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
-
 use lab_test::Program;
-use scenarios::{play_by_bisection, program, python};
-
-fn started(mut command: Command, args: &[&str]) -> Program {
-    command.args(args);
-    Program::spawn(command)
-}
-
-fn ours(name: &str) -> Command {
-    Command::new(program(name))
-}
-
-fn port_of(server: &Program) -> String {
-    server.addr().port().to_string()
-}
+use scenarios::{output_of, play_by_bisection, program, python, start};
 
 #[test]
 fn tcp_client_sends_the_typed_line_to_tcp_server() {
     let mut server = Program::server(program("tcp-server"), &[]);
-    let mut client = started(ours("tcp-client"), &["--port", &port_of(&server)]);
+    let mut client = start("tcp-client", &["--port", &server.port()]);
     client.expect_line("client is connected");
     client.write_stdin("Hello from the client\n");
-    assert!(client.wait_exit().success());
+    output_of(client);
     server.expect_line("server received \"Hello from the client\"");
     assert!(server.wait_exit().success());
 }
@@ -35,9 +20,9 @@ fn tcp_client_sends_the_typed_line_to_tcp_server() {
 #[test]
 fn player_finds_the_secret_of_the_dealer_by_bisection() {
     let mut dealer = Program::server(program("dealer"), &[]);
-    let mut player = started(ours("player"), &["--port", &port_of(&dealer)]);
+    let mut player = start("player", &["--port", &dealer.port()]);
     let secret = play_by_bisection(&mut player);
-    assert!(player.wait_exit().success());
+    output_of(player);
     dealer.expect_line(&format!("the secret is {secret}"));
     assert!(dealer.wait_exit().success());
 }
@@ -45,13 +30,13 @@ fn player_finds_the_secret_of_the_dealer_by_bisection() {
 #[test]
 fn pages_tcp_client_py_sends_to_our_tcp_server() {
     let mut server = Program::server(program("tcp-server"), &[]);
-    let Some(client) = python("tcp_client.py", &[&port_of(&server)]) else {
+    let Some(client) = python("tcp_client.py", &[&server.port()]) else {
         return eprintln!("skipped: no Python 3 on this machine");
     };
     let mut client = Program::spawn(client);
     client.expect_line("client is connected");
     client.write_stdin("typed in Python\n");
-    assert!(client.wait_exit().success());
+    output_of(client);
     server.expect_line("server received \"typed in Python\"");
 }
 
@@ -62,9 +47,9 @@ fn our_tcp_client_sends_to_pages_tcp_server_py() {
     };
     let mut server = Program::spawn(server);
     server.wait_listening();
-    let mut client = started(ours("tcp-client"), &["--port", &port_of(&server)]);
+    let mut client = start("tcp-client", &["--port", &server.port()]);
     client.write_stdin("typed in Rust\n");
-    assert!(client.wait_exit().success());
+    output_of(client);
     // The page's server prints exactly what came: no newline was sent.
     server.expect_line("server received \"typed in Rust\"");
 }
@@ -72,15 +57,12 @@ fn our_tcp_client_sends_to_pages_tcp_server_py() {
 #[test]
 fn pages_player_py_finds_the_secret_of_our_dealer() {
     let mut dealer = Program::server(program("dealer"), &[]);
-    let Some(player) = python("player.py", &[&port_of(&dealer)]) else {
+    let Some(player) = python("player.py", &[&dealer.port()]) else {
         return eprintln!("skipped: no Python 3 on this machine");
     };
     let mut player = Program::spawn(player);
     let secret = play_by_bisection(&mut player);
-    assert!(
-        player.wait_exit().success(),
-        "the page's player saw 'found the secret'"
-    );
+    output_of(player); // the page's player ends on exactly 'found the secret'
     dealer.expect_line(&format!("the secret is {secret}"));
     assert!(dealer.wait_exit().success());
 }
@@ -92,9 +74,9 @@ fn our_player_finds_the_secret_of_pages_dealer_py() {
     };
     let mut dealer = Program::spawn(dealer);
     dealer.wait_listening();
-    let mut player = started(ours("player"), &["--port", &port_of(&dealer)]);
+    let mut player = start("player", &["--port", &dealer.port()]);
     let secret = play_by_bisection(&mut player);
-    assert!(player.wait_exit().success());
+    output_of(player);
     dealer.expect_line(&format!("the secret is {secret}"));
     assert!(dealer.wait_exit().success());
 }

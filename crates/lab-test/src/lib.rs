@@ -112,6 +112,11 @@ impl Program {
         addr
     }
 
+    /// The server's port, as a command-line argument for its clients.
+    pub fn port(&self) -> String {
+        self.addr().port().to_string()
+    }
+
     /// The address to reach the server at (loopback if it listens on every network).
     pub fn addr(&self) -> SocketAddr {
         self.addr
@@ -244,6 +249,16 @@ pub fn listening_addr(line: &str) -> Option<SocketAddr> {
         });
     }
     Some(addr)
+}
+
+/// The client program at `path`, pointed at the server at `server` (`--port`), run
+/// by assert_cmd with [`TIMEOUT`] as a limit.
+pub fn client(path: &str, server: SocketAddr) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::new(path);
+    command
+        .args(["--port", &server.port().to_string()])
+        .timeout(TIMEOUT);
+    command
 }
 
 /// Connects to `addr`, with [`TIMEOUT`] on the connection and on every read and write.

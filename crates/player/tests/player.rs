@@ -8,7 +8,6 @@ use std::net::{SocketAddr, TcpListener};
 use std::thread::{self, JoinHandle};
 
 use assert_cmd::Command;
-use assert_cmd::cargo::cargo_bin_cmd;
 use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_player");
@@ -45,10 +44,7 @@ fn dealer(secret: i64, answers: usize) -> (SocketAddr, JoinHandle<Vec<String>>) 
 }
 
 fn player(addr: SocketAddr) -> Command {
-    let mut cmd = cargo_bin_cmd!("player");
-    cmd.args(["--port", &addr.port().to_string()])
-        .timeout(TIMEOUT);
-    cmd
+    lab_test::client(PATH, addr)
 }
 
 #[test]

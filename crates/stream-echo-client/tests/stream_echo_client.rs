@@ -8,7 +8,6 @@ use std::net::{SocketAddr, TcpListener};
 use std::thread::{self, JoinHandle};
 
 use assert_cmd::Command;
-use assert_cmd::cargo::cargo_bin_cmd;
 use lab_test::{TIMEOUT, random_bytes};
 
 const PATH: &str = env!("CARGO_BIN_EXE_stream-echo-client");
@@ -37,10 +36,7 @@ fn echo_server() -> (SocketAddr, JoinHandle<usize>) {
 }
 
 fn client(addr: SocketAddr) -> Command {
-    let mut cmd = cargo_bin_cmd!("stream-echo-client");
-    cmd.args(["--port", &addr.port().to_string()])
-        .timeout(TIMEOUT);
-    cmd
+    lab_test::client(PATH, addr)
 }
 
 #[test]

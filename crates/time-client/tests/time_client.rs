@@ -7,8 +7,6 @@ use std::net::{SocketAddr, TcpListener};
 use std::thread::{self, JoinHandle};
 
 use assert_cmd::Command;
-use assert_cmd::cargo::cargo_bin_cmd;
-use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_time-client");
 
@@ -26,10 +24,7 @@ fn server_sending(reply: &'static [u8]) -> (SocketAddr, JoinHandle<()>) {
 }
 
 fn client(addr: SocketAddr) -> Command {
-    let mut cmd = cargo_bin_cmd!("time-client");
-    cmd.args(["--port", &addr.port().to_string()])
-        .timeout(TIMEOUT);
-    cmd
+    lab_test::client(PATH, addr)
 }
 
 #[test]

@@ -35,11 +35,9 @@ fn server(lose: usize, answer: &'static [u8]) -> (UdpSocket, JoinHandle<usize>) 
 }
 
 fn client(socket: &UdpSocket, timeout: &str) -> Command {
-    let port = socket.local_addr().unwrap().port().to_string();
-    let mut cmd = cargo_bin_cmd!("udp-time-client");
-    cmd.args(["--port", &port, "--timeout", timeout])
-        .timeout(TIMEOUT);
-    cmd
+    let mut command = lab_test::client(PATH, socket.local_addr().unwrap());
+    command.args(["--timeout", timeout]);
+    command
 }
 
 #[test]

@@ -8,7 +8,6 @@ use std::net::{SocketAddr, TcpListener};
 use std::thread::{self, JoinHandle};
 
 use assert_cmd::Command;
-use assert_cmd::cargo::cargo_bin_cmd;
 use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_five-shot-client");
@@ -40,10 +39,7 @@ fn recording_server(
 }
 
 fn client(addr: SocketAddr) -> Command {
-    let mut cmd = cargo_bin_cmd!("five-shot-client");
-    cmd.args(["--port", &addr.port().to_string()])
-        .timeout(TIMEOUT);
-    cmd
+    lab_test::client(PATH, addr)
 }
 
 #[test]
