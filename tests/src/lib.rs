@@ -25,7 +25,6 @@ pub fn program(name: &str) -> PathBuf {
                 .package(name)
                 .bin(name)
                 .current_release()
-                .current_target()
                 .run()
                 .unwrap_or_else(|e| panic!("cannot build {name}: {e}"))
                 .path()

@@ -15,7 +15,6 @@ fn example(name: &str) -> PathBuf {
         .package("happy-server")
         .example(name)
         .current_release()
-        .current_target()
         .run()
         .unwrap_or_else(|e| panic!("cannot build the example {name}: {e}"))
         .path()
