@@ -8,7 +8,8 @@
 //! - [`socket`]: create, configure (SO_REUSEADDR), bind and listen (Steps 1 to 3 of
 //!   the lessons), or connect as a client, and print the listening line.
 //! - [`shutdown`]: a server (TCP or UDP) that stops gracefully on Ctrl-C (or SIGTERM).
-//! - [`message`]: read one message with a timeout and lossy UTF-8; send a reply.
+//! - [`message`]: read one message with a timeout and lossy UTF-8; send a reply;
+//!   show client text on the console without letting it drive the terminal.
 //! - [`clock`]: the local time as Python's `time.ctime()` writes it.
 //! - [`args`]: the `--ip`, `--port` and `--timeout` flags every program takes.
 //! - [`error`]: one clear line for each error people hit, and the [`Result`] that
@@ -42,6 +43,6 @@ pub mod socket;
 
 pub use args::{ClientArgs, ServerArgs};
 pub use error::{Error, Result};
-pub use message::{receive, send};
+pub use message::{printable, receive, send};
 pub use shutdown::{Server, UdpServer};
 pub use socket::{bind_udp, connect, connect_udp, listen};

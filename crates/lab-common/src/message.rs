@@ -6,6 +6,7 @@
 //! invalid bytes with `�` and gives up after a timeout, so one bad client cannot
 //! stop or freeze a server that serves one client at a time.
 
+use std::borrow::Cow;
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -139,4 +140,34 @@ pub fn close(stream: TcpStream) {
             Ok(_) => {}
         }
     }
+}
+
+/// Client text made safe to print on the console: control characters other than
+/// newline and tab (ESC, BEL, backspace, carriage return, DEL, ...) are shown
+/// escaped, as `\u{1b}`, so a client can never drive the operator's terminal (change
+/// its title, clear it, move its cursor, hide what came before).
+///
+/// Text without such characters comes back as it is, without a copy.
+///
+/// ```
+/// use lab_common::message::printable;
+///
+/// assert_eq!(printable("caf\u{e9}\tok\n"), "caf\u{e9}\tok\n");
+/// assert_eq!(printable("\u{1b}]0;pwned\u{7}"), "\\u{1b}]0;pwned\\u{7}");
+/// assert_eq!(printable("a\rb"), "a\\u{d}b");
+/// ```
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            shown.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
 }
