@@ -44,5 +44,5 @@ pub mod socket;
 pub use args::{ClientArgs, ServerArgs};
 pub use error::{Error, Result};
 pub use message::{printable, receive, send};
-pub use shutdown::{Server, UdpServer};
+pub use shutdown::{Server, StopHandle, UdpServer};
 pub use socket::{bind_udp, connect, connect_udp, listen};

@@ -43,7 +43,18 @@ impl Server {
     /// # Ok::<(), anyhow::Error>(())
     /// ```
     pub fn start(addr: SocketAddr) -> anyhow::Result<Server> {
-        let listener = bind_tcp(addr)?;
+        Server::start_with_backlog(addr, crate::socket::BACKLOG)
+    }
+
+    /// [`start`](Server::start), with `backlog` connections at most waiting in the
+    /// queue while the server is busy (the TCP server lab's `MAX_NUM_CONN`).
+    ///
+    /// ```no_run
+    /// let server = lab_common::Server::start_with_backlog("127.0.0.1:12000".parse().unwrap(), 10)?;
+    /// # Ok::<(), anyhow::Error>(())
+    /// ```
+    pub fn start_with_backlog(addr: SocketAddr, backlog: i32) -> anyhow::Result<Server> {
+        let listener = bind_tcp(addr, backlog)?;
         let local = listener.local_addr()?;
         let stop = on_ctrl_c(move || {
             // If this fails the flag is still set, and the next accept() sees it.
@@ -91,9 +102,43 @@ impl Server {
         self.listener.local_addr()
     }
 
+    /// Whether Ctrl-C has been pressed: a loop that waits on something other than
+    /// [`accept`](Server::accept) (a client's message, the operator's typing) checks
+    /// it now and then, to stop in time.
+    pub fn stop_requested(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// A handle to the same flag as [`stop_requested`](Server::stop_requested), for
+    /// the threads that serve clients.
+    ///
+    /// ```no_run
+    /// let server = lab_common::Server::start("127.0.0.1:8080".parse().unwrap())?;
+    /// let stop = server.stop_handle();
+    /// std::thread::spawn(move || {
+    ///     while !stop.requested() { /* serve a client, a little at a time */ }
+    /// });
+    /// # Ok::<(), anyhow::Error>(())
+    /// ```
+    pub fn stop_handle(&self) -> StopHandle {
+        StopHandle(Arc::clone(&self.stop))
+    }
+
     /// The listening socket itself, for what [`accept`](Server::accept) does not cover.
     pub fn listener(&self) -> &TcpListener {
         &self.listener
+    }
+}
+
+/// Whether Ctrl-C has been pressed, shared with the threads of a server (see
+/// [`Server::stop_handle`]).
+#[derive(Debug, Clone)]
+pub struct StopHandle(Arc<AtomicBool>);
+
+impl StopHandle {
+    /// Whether Ctrl-C has been pressed.
+    pub fn requested(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
     }
 }
 

@@ -21,8 +21,9 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::error::{explain_bind, explain_connect};
 
-/// How many connections may wait in the queue while the server serves one client.
-const BACKLOG: i32 = 128;
+/// How many connections may wait in the queue while the server serves one client
+/// (the default; [`Server::start_with_backlog`](crate::Server::start_with_backlog) sets another).
+pub const BACKLOG: i32 = 128;
 
 /// Steps 1 to 3 of a TCP server, and the listening line.
 ///
@@ -36,13 +37,13 @@ const BACKLOG: i32 = 128;
 /// assert_ne!(ls.local_addr().unwrap().port(), 0);
 /// ```
 pub fn listen(addr: SocketAddr) -> anyhow::Result<TcpListener> {
-    let ls = bind_tcp(addr)?;
+    let ls = bind_tcp(addr, BACKLOG)?;
     announce(&ls.local_addr()?, "")?;
     Ok(ls)
 }
 
 /// Steps 1 to 3 of a TCP server, without printing anything.
-pub(crate) fn bind_tcp(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+pub(crate) fn bind_tcp(addr: SocketAddr, backlog: i32) -> anyhow::Result<TcpListener> {
     // -- Step 1: create the socket, of the address's family (IPv4 or IPv6)
     let ls = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
 
@@ -59,7 +60,7 @@ pub(crate) fn bind_tcp(addr: SocketAddr) -> anyhow::Result<TcpListener> {
         .map_err(|e| anyhow!(explain_bind(&e, addr)))?;
 
     // -- Step 3: configure the socket for listening
-    ls.listen(BACKLOG)
+    ls.listen(backlog)
         .map_err(|e| anyhow!(explain_bind(&e, addr)))?;
 
     Ok(ls.into())
