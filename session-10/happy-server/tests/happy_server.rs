@@ -22,3 +22,24 @@ fn prints_the_lesson_console_lines_in_order() {
     server.expect_line("Message received: Test");
     server.expect_line("Waiting for Clients to connect");
 }
+
+/// The first Ctrl-C while a client is being served says at once that the server
+/// stops after this client, and how to stop it now; the client is still served.
+#[cfg(unix)]
+#[test]
+fn first_ctrl_c_while_serving_says_the_server_stops_after_this_client() {
+    use std::io::Write;
+    let mut server = SERVER.start(&[]);
+    let mut client = lab_test::connect(server.addr());
+    server.expect_line("A client has connected to the server!");
+    server.interrupt();
+    // Said before the client sends anything: the server did not ignore Ctrl-C.
+    server.expect_line(lab_common::shutdown::STOPPING_AFTER_THIS_CLIENT);
+    client.write_all(b"last words").unwrap();
+    assert_eq!(
+        lab_test::read_to_end(&mut client),
+        b"HELLO. I am the Happy Server :-)\n"
+    );
+    server.expect_line("Server stopped by the user");
+    assert!(server.wait_exit().success());
+}

@@ -141,3 +141,22 @@ fn every_answer_fits_the_players_80_byte_buffer_whatever_the_guess() {
     // The answers stayed in step with the guesses: a normal game follows.
     play_by_bisection(&mut dealer);
 }
+
+/// Ctrl-C in the middle of a game says at once that the dealer stops after this
+/// player (the game goes on), and a second Ctrl-C stops it now.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_mid_game_says_so_at_once_and_a_second_one_stops_the_dealer() {
+    let mut server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    server.expect_line("dealer waits for a guess");
+    server.interrupt();
+    server.expect_line(lab_common::shutdown::STOPPING_AFTER_THIS_CLIENT);
+    // The game goes on after the first Ctrl-C.
+    let answer = guess(&mut dealer, "10");
+    assert_eq!(answer, "out of range: guess a whole number from 0 to 9");
+    server.expect_line("dealer waits for a guess");
+    server.interrupt();
+    server.expect_line("Server stopped at once by the user");
+    assert_eq!(server.wait_exit().code(), Some(130));
+}
