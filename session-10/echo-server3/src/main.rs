@@ -20,7 +20,8 @@ struct Args {
     server: ServerArgs<8080>,
 
     /// How many clients to serve before listing them and finishing
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 5, value_parser = lab_common::args::parse_count,
+          allow_negative_numbers = true)]
     clients: u32,
 }
 

@@ -69,3 +69,22 @@ fn a_client_that_sends_nothing_still_counts() {
     server.expect_line(&format!("Client 0: {}", empty.local_addr().unwrap()));
     assert!(server.wait_exit().success());
 }
+
+/// A count of 0, or a negative port, gets a sentence about that flag, status 2.
+#[test]
+fn bad_clients_and_port_values_get_a_sentence_a_student_understands() {
+    for (args, says) in [
+        (["--clients", "0"], "it must be a whole number, 1 or more"),
+        (["--clients", "-3"], "it must be a whole number, 1 or more"),
+        (["--port", "-1"], "a port is a whole number from 0 to 65535"),
+    ] {
+        let mut program = lab_test::Program::start(SERVER.path, &args);
+        assert_eq!(program.wait_exit().code(), Some(2), "{args:?}");
+        let console = program.seen().join("\n");
+        assert!(
+            console.starts_with(&format!("error: invalid value '{}' for '{}", args[1], args[0])),
+            "{args:?}: {console}"
+        );
+        assert!(console.contains(says), "{args:?}: {console}");
+    }
+}

@@ -43,3 +43,15 @@ fn first_ctrl_c_while_serving_says_the_server_stops_after_this_client() {
     server.expect_line("Server stopped by the user");
     assert!(server.wait_exit().success());
 }
+
+/// `--ip [::1]`, the form the listening line itself prints, is accepted.
+#[test]
+fn listens_on_a_bracketed_ipv6_address() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        return eprintln!("skipped: this machine has no IPv6 loopback");
+    }
+    let mut server = SERVER.start(&["--ip", "[::1]"]);
+    assert_eq!(server.addr().ip(), std::net::Ipv6Addr::LOCALHOST);
+    SERVER.assert_replies(&server, "over IPv6");
+    server.expect_line("Message received: over IPv6");
+}

@@ -23,7 +23,8 @@ struct Args {
     server: ClientArgs<9999>,
 
     /// How many datagrams to send before giving up; --timeout is shared among them
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, default_value_t = 3, value_parser = lab_common::args::parse_count_up_to::<100>,
+          allow_negative_numbers = true)]
     tries: u32,
 }
 
