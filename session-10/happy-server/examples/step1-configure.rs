@@ -6,14 +6,15 @@
 //! Run it:   cargo run -p happy-server --example step1-configure
 
 use clap::Parser;
-use lab_common::ServerArgs;
+use lab_common::ListenArgs;
 
 /// The Happy Server, step 1: configure the listening socket, then finish.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    /// It reads no message yet, so it has no --timeout (step 3 adds it).
     #[command(flatten)]
-    server: ServerArgs<8080>,
+    server: ListenArgs<8080>,
 }
 
 fn main() -> lab_common::Result {

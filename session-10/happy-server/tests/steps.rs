@@ -73,3 +73,18 @@ fn step4_survives_a_client_that_sends_nothing() {
     step.expect_line("The client sent nothing for 1 s: giving up on it");
     assert_eq!(talk(step.addr(), b"next"), HAPPY);
 }
+
+/// Steps 1 and 2 read no message, so they offer no --timeout; step 3 does.
+#[test]
+fn only_the_steps_that_read_offer_a_timeout() {
+    for (step, reads) in [
+        ("step1-configure", false),
+        ("step2-accept", false),
+        ("step3-read", true),
+    ] {
+        let mut help = Program::start(example(step), &["--help"]);
+        assert!(help.wait_exit().success());
+        let text = help.seen().join("\n");
+        assert_eq!(text.contains("--timeout"), reads, "{step}: {text}");
+    }
+}

@@ -11,14 +11,15 @@
 //!                         cargo run -p time-client
 
 use clap::Parser;
-use lab_common::{Server, ServerArgs, clock};
+use lab_common::{ListenArgs, Server, clock};
 
 /// Time server: sends every client the local time, and closes.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    /// It never waits on a client (it reads nothing), so it has no --timeout.
     #[command(flatten)]
-    server: ServerArgs<9999>,
+    server: ListenArgs<9999>,
 }
 
 fn main() -> lab_common::Result {

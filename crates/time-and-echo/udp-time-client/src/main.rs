@@ -17,7 +17,10 @@ use lab_common::ClientArgs;
 
 /// UDP time client: asks a UDP time server for the time, trying again if no answer comes.
 #[derive(Parser)]
-#[command(version)]
+// UDP does not connect: --timeout is only the wait for the answer.
+#[command(version, mut_arg("timeout_secs", |arg| {
+    arg.help("Seconds to wait for the answer, shared among the tries")
+}))]
 struct Args {
     #[command(flatten)]
     server: ClientArgs<9999>,

@@ -114,3 +114,16 @@ fn gives_up_when_nothing_listens() {
         "{stderr}"
     );
 }
+
+/// UDP does not connect: --help says what --timeout is, the wait for the answer.
+#[test]
+fn help_says_the_timeout_is_the_wait_for_the_answer() {
+    let assert = cargo_bin_cmd!("udp-time-client")
+        .arg("--help")
+        .timeout(TIMEOUT)
+        .assert()
+        .success();
+    let help = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(help.contains("Seconds to wait for the answer"), "{help}");
+    assert!(!help.contains("connect"), "{help}");
+}
