@@ -82,7 +82,10 @@ fn bad_clients_and_port_values_get_a_sentence_a_student_understands() {
         assert_eq!(program.wait_exit().code(), Some(2), "{args:?}");
         let console = program.seen().join("\n");
         assert!(
-            console.starts_with(&format!("error: invalid value '{}' for '{}", args[1], args[0])),
+            console.starts_with(&format!(
+                "error: invalid value '{}' for '{}",
+                args[1], args[0]
+            )),
             "{args:?}: {console}"
         );
         assert!(console.contains(says), "{args:?}: {console}");
