@@ -40,7 +40,8 @@ fn main() -> lab_common::Result {
 
         // -- Step 7: read the client's message: raw bytes, decoded into text
         if let Some(msg) = lab_common::receive(&mut cs, 2048, args.server.timeout()) {
-            println!("Message received: {}", msg.green());
+            // -- Printed with control characters escaped: a client must not drive our terminal
+            println!("Message received: {}", lab_common::printable(&msg).green());
 
             // -- Step 8: send the echo: "ECHO: " and the client's message, as bytes
             let response = format!("ECHO: {msg}\n");

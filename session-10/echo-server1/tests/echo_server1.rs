@@ -32,3 +32,13 @@ fn prints_the_message_in_green_when_colour_is_forced() {
     SERVER.assert_replies(&server, "Test");
     server.expect_line("Message received: \u{1b}[32mTest\u{1b}[0m");
 }
+
+/// Control characters from a client are shown escaped on the console, so a client
+/// cannot retitle (or clear, or recolour) the operator's terminal; the reply is
+/// unchanged.
+#[test]
+fn shows_a_clients_control_characters_escaped() {
+    let mut server = SERVER.start(&[]);
+    SERVER.assert_replies(&server, "\u{1b}]0;pwned\u{7}");
+    server.expect_line("Message received: \\u{1b}]0;pwned\\u{7}");
+}

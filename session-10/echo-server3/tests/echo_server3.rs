@@ -91,3 +91,13 @@ fn bad_clients_and_port_values_get_a_sentence_a_student_understands() {
         assert!(console.contains(says), "{args:?}: {console}");
     }
 }
+
+/// Control characters from a client are shown escaped on the console, so a client
+/// cannot retitle (or clear, or recolour) the operator's terminal; the reply is
+/// unchanged.
+#[test]
+fn shows_a_clients_control_characters_escaped() {
+    let mut server = SERVER.start(&[]);
+    SERVER.assert_replies(&server, "\u{1b}]0;pwned\u{7}");
+    server.expect_line("Message received: \\u{1b}]0;pwned\\u{7}");
+}

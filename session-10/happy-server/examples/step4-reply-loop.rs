@@ -37,7 +37,8 @@ fn main() -> lab_common::Result {
 
         // -- Step 7: read the client's message: raw bytes, decoded into text
         if let Some(msg) = lab_common::receive(&mut cs, 2048, args.server.timeout()) {
-            println!("Message received: {msg}");
+            // -- Printed with control characters escaped: a client must not drive our terminal
+            println!("Message received: {}", lab_common::printable(&msg));
 
             // -- Step 8: send the response message, encoded into bytes
             let response = "HELLO. I am the Happy Server :-)\n";

@@ -55,3 +55,13 @@ fn listens_on_a_bracketed_ipv6_address() {
     SERVER.assert_replies(&server, "over IPv6");
     server.expect_line("Message received: over IPv6");
 }
+
+/// Control characters from a client are shown escaped on the console, so a client
+/// cannot retitle (or clear, or recolour) the operator's terminal; the reply is
+/// unchanged.
+#[test]
+fn shows_a_clients_control_characters_escaped() {
+    let mut server = SERVER.start(&[]);
+    SERVER.assert_replies(&server, "\u{1b}]0;pwned\u{7}");
+    server.expect_line("Message received: \\u{1b}]0;pwned\\u{7}");
+}

@@ -88,3 +88,13 @@ fn only_the_steps_that_read_offer_a_timeout() {
         assert_eq!(text.contains("--timeout"), reads, "{step}: {text}");
     }
 }
+
+/// Steps 3 and 4 print the message with control characters escaped, as step 5 does.
+#[test]
+fn steps_show_a_clients_control_characters_escaped() {
+    for step in ["step3-read", "step4-reply-loop"] {
+        let mut server = Program::server(example(step), &[]);
+        talk(server.addr(), b"\x1b]0;pwned\x07");
+        server.expect_line("Message received: \\u{1b}]0;pwned\\u{7}");
+    }
+}

@@ -60,7 +60,8 @@ fn play(player: &mut TcpStream, timeout: Duration) -> bool {
         let Some(guess) = lab_common::receive(player, BUFFER, timeout) else {
             return false;
         };
-        println!("dealer received {guess}");
+        // -- Printed with control characters escaped: a player must not drive our terminal
+        println!("dealer received {}", lab_common::printable(&guess));
 
         let reply = answer(guess.trim(), secret);
         if !lab_common::send(player, &reply) {

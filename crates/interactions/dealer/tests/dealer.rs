@@ -160,3 +160,16 @@ fn ctrl_c_mid_game_says_so_at_once_and_a_second_one_stops_the_dealer() {
     server.expect_line("Server stopped at once by the user");
     assert_eq!(server.wait_exit().code(), Some(130));
 }
+
+/// Control characters in a guess are shown escaped on the console.
+#[test]
+fn shows_a_players_control_characters_escaped() {
+    let mut server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    let answer = guess(&mut dealer, "\x1b]0;pwned\x07");
+    assert_eq!(
+        answer,
+        "not a whole number: guess a whole number from 0 to 9"
+    );
+    server.expect_line("dealer received \\u{1b}]0;pwned\\u{7}");
+}

@@ -78,3 +78,12 @@ fn gives_up_on_a_silent_client_and_waits_for_another() {
     server.expect_line("The client sent nothing for 1 s: giving up on it");
     server.expect_line("server received \"second\"");
 }
+
+/// Control characters from a client are shown escaped on the console.
+#[test]
+fn shows_a_clients_control_characters_escaped() {
+    let mut server = Program::server(PATH, &[]);
+    talk(server.addr(), b"\x1b]0;pwned\x07");
+    server.expect_line("server received \"\\u{1b}]0;pwned\\u{7}\"");
+    assert!(server.wait_exit().success());
+}
