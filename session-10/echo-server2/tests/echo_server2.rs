@@ -37,3 +37,17 @@ fn shows_a_clients_control_characters_escaped() {
     SERVER.assert_replies(&server, "\u{1b}]0;pwned\u{7}");
     server.expect_line("Message received: \\u{1b}]0;pwned\\u{7}");
 }
+
+/// A client that sends more than the server reads (one message is at most 2048
+/// bytes) still gets the whole reply and a normal end of the connection: the
+/// server closes politely instead of letting the system reset the connection.
+#[test]
+fn a_client_that_sends_more_than_is_read_gets_the_reply_without_a_reset() {
+    let server = SERVER.start(&[]);
+    // talk() reads to the end and fails the test on "connection reset".
+    let reply = lab_test::talk(server.addr(), &[b'x'; 4096]);
+    assert_eq!(
+        String::from_utf8_lossy(&reply),
+        (SERVER.reply)(&"x".repeat(2048))
+    );
+}

@@ -62,8 +62,9 @@ fn main() -> lab_common::Result {
             let response = format!("ECHO: {msg}\n");
             lab_common::send(&mut cs, response);
         }
-        // -- Close the data socket now: the client has its answer
-        drop(cs);
+        // -- Close the data socket, politely: closed with the client's bytes unread,
+        // -- it would be reset, and what we sent could be lost (see message::close)
+        lab_common::message::close(cs);
 
         // -- After the last client: list them all and finish
         if number_con == args.clients {

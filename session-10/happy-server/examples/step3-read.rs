@@ -37,6 +37,9 @@ fn main() -> lab_common::Result {
         // -- Printed with control characters escaped: a client must not drive our terminal
         println!("Message received: {}", lab_common::printable(&msg));
     }
+    // -- Close the data socket, politely: closed with the client's bytes unread,
+    // -- it would be reset, and what we sent could be lost (see message::close)
+    lab_common::message::close(cs);
 
     // -- Close the socket
     drop(ls);

@@ -44,6 +44,8 @@ fn main() -> lab_common::Result {
             let response = "HELLO. I am the Happy Server :-)\n";
             lab_common::send(&mut cs, response);
         }
-        // -- Close the data socket: cs is dropped here, and the loop starts again
+        // -- Close the data socket, politely: closed with the client's bytes unread,
+        // -- it would be reset, and what we sent could be lost (see message::close)
+        lab_common::message::close(cs);
     }
 }

@@ -98,3 +98,13 @@ fn steps_show_a_clients_control_characters_escaped() {
         server.expect_line("Message received: \\u{1b}]0;pwned\\u{7}");
     }
 }
+
+/// Steps 3 and 4 close politely too: a client that sent more than was read gets
+/// the end of the connection (and step 4's reply), not a reset.
+#[test]
+fn steps_close_without_a_reset() {
+    for (step, reply) in [("step3-read", &b""[..]), ("step4-reply-loop", HAPPY)] {
+        let server = Program::server(example(step), &[]);
+        assert_eq!(talk(server.addr(), &[b'x'; 4096]), reply, "{step}");
+    }
+}

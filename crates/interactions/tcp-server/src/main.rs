@@ -41,6 +41,9 @@ fn main() -> lab_common::Result {
         if let Some(data) = lab_common::receive(&mut client, BUFFER, args.server.timeout()) {
             // -- Printed with control characters escaped: a client must not drive our terminal
             println!("server received \"{}\"", lab_common::printable(&data));
+            // -- Close politely: closed with the client's bytes unread (more than
+            // -- 80), the connection would be reset (see message::close)
+            lab_common::message::close(client);
             return Ok(());
         }
         // -- No message from this client: wait for another one
