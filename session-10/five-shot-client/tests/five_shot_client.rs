@@ -120,3 +120,12 @@ fn connects_to_a_bracketed_ipv6_address() {
     assert_eq!(stdout.matches("From Server: ECHO\n").count(), 5, "{stdout}");
     server.join().unwrap();
 }
+
+/// `To Server:` is printed once connected: with no server, it is never printed.
+#[test]
+fn prints_to_server_only_once_connected() {
+    let (_reserved, addr) = lab_test::refusing_addr();
+    let assert = client(addr).assert().code(1);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert_eq!(stdout, "", "nothing was sent, so nothing is said to be");
+}
