@@ -74,7 +74,7 @@ impl Server {
         })
     }
 
-    /// Step 5: waits for a client to connect, and gives its socket and address.
+    /// Step 4: waits for a client to connect, and gives its socket and address.
     ///
     /// Until it is called again, the server is serving that client: a first Ctrl-C
     /// then prints at once that the server stops after this client.
