@@ -14,7 +14,7 @@
 //!
 //! Run it:                 cargo run -p dealer
 //! In a second terminal:   cargo run -p player         (then type guesses)
-//!                         nc 127.0.0.1 11267           (type a guess, Enter)
+//!                         nc -N 127.0.0.1 11267        (type a guess, Enter; Ctrl-D to leave)
 
 mod guesses;
 

@@ -7,7 +7,7 @@
 //! the client a nice day.
 //!
 //! Run it:                 cargo run -p time-server
-//! In a second terminal:   nc 127.0.0.1 9999
+//! In a second terminal:   nc -d 127.0.0.1 9999     (-d: send nothing, end when it closes)
 //!                         cargo run -p time-client
 
 use clap::Parser;

@@ -8,7 +8,7 @@
 //!
 //! Run it:                 cargo run -p udp-time-server
 //! In a second terminal:   cargo run -p udp-time-client
-//!                         nc -u 127.0.0.1 9999     (then press Enter)
+//!                         nc -u 127.0.0.1 9999     (press Enter for each time; Ctrl-C to end)
 
 use clap::Parser;
 use lab_common::{ListenArgs, UdpServer, clock};
