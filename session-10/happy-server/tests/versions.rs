@@ -152,3 +152,42 @@ fn the_comments_and_the_page_number_the_steps_alike() {
         "the examples are versions"
     );
 }
+
+/// The README's diffs for instructors run, and show the lesson without the `//!`
+/// headers, which differ in every file.
+#[test]
+fn the_readmes_instructor_diffs_leave_out_the_headers() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = include_str!("../../../README.md");
+    let commands: Vec<&str> = readme
+        .lines()
+        .filter(|line| line.starts_with("git diff --no-index"))
+        .collect();
+    assert!(commands.len() >= 3, "the README shows no header-free diffs");
+    for command in commands {
+        let args: Vec<&str> = command
+            .split_whitespace()
+            .skip(1)
+            .map(|arg| arg.trim_matches('\''))
+            .collect();
+        let Ok(output) = std::process::Command::new("git")
+            .args(&args)
+            .current_dir(&root)
+            .output()
+        else {
+            return eprintln!("skipped: no git on this machine");
+        };
+        // git diff --no-index: status 1 when the files differ, 2 or more on an error.
+        assert_eq!(output.status.code(), Some(1), "{command}: {output:?}");
+        let diff = String::from_utf8_lossy(&output.stdout);
+        let changed: Vec<&str> = diff
+            .lines()
+            .filter(|l| l.starts_with(['+', '-']) && !l.starts_with("+++") && !l.starts_with("---"))
+            .collect();
+        assert!(!changed.is_empty(), "{command}: no change shown");
+        assert!(
+            changed.iter().all(|l| !l[1..].starts_with("//!")),
+            "{command} shows header lines:\n{diff}"
+        );
+    }
+}
