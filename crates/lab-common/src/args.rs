@@ -30,19 +30,21 @@ use std::time::Duration;
 ///
 /// `PORT` is the lesson's port, the default of `--port`; `TIMEOUT` is the default
 /// of `--timeout` in seconds: 5, unless the program waits on a person typing.
+/// A server that never waits on a client takes [`ListenArgs`] instead, so that it
+/// offers no `--timeout` it would not use.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServerArgs<const PORT: u16, const TIMEOUT: u64 = 5> {
     /// IP address to listen on: 127.0.0.1 is this machine only, 0.0.0.0 every network
-    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST), value_parser = parse_ip)]
     pub ip: IpAddr,
 
     /// Port to listen on (0: any free port; the listening line says which)
-    #[arg(long, default_value_t = PORT)]
+    #[arg(long, default_value_t = PORT, value_parser = parse_port, allow_negative_numbers = true)]
     pub port: u16,
 
     /// Seconds to wait for a client's message before giving up on that client
     #[arg(long = "timeout", value_name = "SECONDS", default_value_t = TIMEOUT as f64,
-          value_parser = parse_seconds_f64)]
+          value_parser = parse_seconds_f64, allow_negative_numbers = true)]
     pub timeout_secs: f64,
 }
 
@@ -79,6 +81,41 @@ impl<const PORT: u16, const TIMEOUT: u64> Default for ServerArgs<PORT, TIMEOUT> 
     }
 }
 
+/// Where a server listens, for a server that never waits on a client (one that
+/// sends and closes, or answers datagrams): [`ServerArgs`] without `--timeout`.
+///
+/// ```
+/// use clap::Parser;
+///
+/// /// The time server: sends the time to every client, and closes.
+/// #[derive(Parser)]
+/// struct Args {
+///     #[command(flatten)]
+///     server: lab_common::ListenArgs<9999>,
+/// }
+///
+/// let args = Args::parse_from(["time-server", "--ip", "[::1]"]);
+/// assert_eq!(args.server.addr().to_string(), "[::1]:9999");
+/// assert!(Args::try_parse_from(["time-server", "--timeout", "5"]).is_err());
+/// ```
+#[derive(Debug, Clone, clap::Args)]
+pub struct ListenArgs<const PORT: u16> {
+    /// IP address to listen on: 127.0.0.1 is this machine only, 0.0.0.0 every network
+    #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST), value_parser = parse_ip)]
+    pub ip: IpAddr,
+
+    /// Port to listen on (0: any free port; the listening line says which)
+    #[arg(long, default_value_t = PORT, value_parser = parse_port, allow_negative_numbers = true)]
+    pub port: u16,
+}
+
+impl<const PORT: u16> ListenArgs<PORT> {
+    /// The address to listen on: `--ip` and `--port` together.
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::new(self.ip, self.port)
+    }
+}
+
 /// Which server a client talks to, and how long it waits for it.
 ///
 /// `PORT` is the lesson's port, the default of `--port`; `TIMEOUT` the default of
@@ -101,16 +138,16 @@ impl<const PORT: u16, const TIMEOUT: u64> Default for ServerArgs<PORT, TIMEOUT> 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ClientArgs<const PORT: u16, const TIMEOUT: u64 = 5> {
     /// The server's IP address or host name
-    #[arg(long, visible_alias = "host", default_value = "127.0.0.1")]
+    #[arg(long, visible_alias = "host", default_value = "127.0.0.1", value_parser = parse_host)]
     pub ip: String,
 
     /// The server's port
-    #[arg(long, default_value_t = PORT)]
+    #[arg(long, default_value_t = PORT, value_parser = parse_port, allow_negative_numbers = true)]
     pub port: u16,
 
     /// Seconds to wait for the server: to connect, and for each reply
     #[arg(long = "timeout", value_name = "SECONDS", default_value_t = TIMEOUT as f64,
-          value_parser = parse_seconds_f64)]
+          value_parser = parse_seconds_f64, allow_negative_numbers = true)]
     pub timeout_secs: f64,
 }
 
@@ -123,6 +160,105 @@ impl<const PORT: u16, const TIMEOUT: u64> ClientArgs<PORT, TIMEOUT> {
     /// Connects to the server (see [`connect`](crate::connect)).
     pub fn connect(&self) -> anyhow::Result<std::net::TcpStream> {
         crate::connect(&self.ip, self.port, self.timeout())
+    }
+}
+
+/// Reads an IP address, written plain (`::1`) or in brackets, as the listening
+/// line and URLs write IPv6 addresses (`[::1]`).
+///
+/// ```
+/// use std::net::{IpAddr, Ipv6Addr};
+///
+/// use lab_common::args::parse_ip;
+///
+/// assert_eq!(parse_ip("[::1]"), Ok(IpAddr::V6(Ipv6Addr::LOCALHOST)));
+/// assert_eq!(parse_ip("::1"), Ok(IpAddr::V6(Ipv6Addr::LOCALHOST)));
+/// assert_eq!(parse_ip("127.0.0.1").unwrap().to_string(), "127.0.0.1");
+/// assert!(parse_ip("localhost").is_err());
+/// ```
+pub fn parse_ip(text: &str) -> Result<IpAddr, String> {
+    unbracket(text).parse().map_err(|_| {
+        "it is not an IP address: use 127.0.0.1 (this machine only), 0.0.0.0 (every \
+         network), ::1 or :: (the same in IPv6)"
+            .to_string()
+    })
+}
+
+/// Reads a server's host: a name, an IP address, or an IPv6 address in brackets
+/// (`[::1]`), given back without them.
+///
+/// ```
+/// use lab_common::args::parse_host;
+///
+/// assert_eq!(parse_host("[::1]").as_deref(), Ok("::1"));
+/// assert_eq!(parse_host("localhost").as_deref(), Ok("localhost"));
+/// assert!(parse_host("").is_err());
+/// ```
+pub fn parse_host(text: &str) -> Result<String, String> {
+    let host = unbracket(text);
+    if host.is_empty() {
+        return Err("give the server's IP address or host name".to_string());
+    }
+    Ok(host.to_string())
+}
+
+/// `text` without the brackets around an IPv6 address.
+fn unbracket(text: &str) -> &str {
+    match text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        Some(inside) if inside.parse::<std::net::Ipv6Addr>().is_ok() => inside,
+        _ => text,
+    }
+}
+
+/// Reads a port, with a sentence a person understands when it is not one.
+///
+/// ```
+/// use lab_common::args::parse_port;
+///
+/// assert_eq!(parse_port("8080"), Ok(8080));
+/// assert_eq!(
+///     parse_port("-1").unwrap_err(),
+///     "a port is a whole number from 0 to 65535 (0: any free port)"
+/// );
+/// assert!(parse_port("70000").is_err());
+/// ```
+pub fn parse_port(text: &str) -> Result<u16, String> {
+    text.parse()
+        .map_err(|_| "a port is a whole number from 0 to 65535 (0: any free port)".to_string())
+}
+
+/// Reads how many of something a flag asks for (clients, say): a whole number,
+/// 1 or more, with a sentence a person understands when it is not.
+///
+/// ```
+/// use lab_common::args::parse_count;
+///
+/// assert_eq!(parse_count("5"), Ok(5));
+/// assert_eq!(parse_count("0").unwrap_err(), "it must be a whole number, 1 or more");
+/// assert!(parse_count("-1").is_err());
+/// ```
+pub fn parse_count(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(count) if count >= 1 => Ok(count),
+        _ => Err("it must be a whole number, 1 or more".to_string()),
+    }
+}
+
+/// [`parse_count`], at most `MAX` (tries, say).
+///
+/// ```
+/// use lab_common::args::parse_count_up_to;
+///
+/// assert_eq!(parse_count_up_to::<100>("3"), Ok(3));
+/// assert_eq!(
+///     parse_count_up_to::<100>("0").unwrap_err(),
+///     "it must be a whole number from 1 to 100"
+/// );
+/// ```
+pub fn parse_count_up_to<const MAX: u32>(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(count) if (1..=MAX).contains(&count) => Ok(count),
+        _ => Err(format!("it must be a whole number from 1 to {MAX}")),
     }
 }
 

@@ -11,7 +11,8 @@
 //! - [`message`]: read one message with a timeout and lossy UTF-8; send a reply;
 //!   show client text on the console without letting it drive the terminal.
 //! - [`clock`]: the local time as Python's `time.ctime()` writes it.
-//! - [`args`]: the `--ip`, `--port` and `--timeout` flags every program takes.
+//! - [`args`]: the `--ip`, `--port` and `--timeout` flags every program takes,
+//!   with sentences a person understands for bad values.
 //! - [`error`]: one clear line for each error people hit, and the [`Result`] that
 //!   `main` returns so nobody ever sees a backtrace.
 //!
@@ -41,7 +42,7 @@ pub mod message;
 pub mod shutdown;
 pub mod socket;
 
-pub use args::{ClientArgs, ServerArgs};
+pub use args::{ClientArgs, ListenArgs, ServerArgs};
 pub use error::{Error, Result};
 pub use message::{printable, receive, send};
 pub use shutdown::{Server, StopHandle, UdpServer};

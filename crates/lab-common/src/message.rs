@@ -19,7 +19,9 @@ use crate::error::explain_io;
 /// Answers `None`, after printing why on the console (stderr), when there is no
 /// message to answer: the client closed the connection without sending anything,
 /// reset it, or stayed silent for `timeout`. The server then goes on with its next
-/// client.
+/// client. Those lines are written for a server that reads one message per
+/// connection; a program that reads several on one connection (the dealer's
+/// guesses) reads them itself and says itself why it stops.
 ///
 /// ```
 /// use std::io::Write;

@@ -11,8 +11,10 @@
 //! 2. [`Server::accept`] sees the flag and answers `None`: the accept loop ends and
 //!    the program prints its goodbye and returns from `main` (status 0).
 //!
-//! A client being served when Ctrl-C comes is served to the end first. A second
-//! Ctrl-C stops the program at once (status 130), for when a client takes too long.
+//! A client being served when Ctrl-C comes is served to the end first, and the
+//! handler says so at once, so a person does not think Ctrl-C was ignored. A
+//! second Ctrl-C stops the program at once (status 130), for when a client takes
+//! too long.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -29,6 +31,9 @@ use crate::socket::{announce, bind_tcp, bind_udp_quietly};
 pub struct Server {
     listener: TcpListener,
     stop: Arc<AtomicBool>,
+    /// Whether a client is being served: [`accept`](Server::accept) gave one and
+    /// has not been called again since.
+    serving: Arc<AtomicBool>,
 }
 
 impl Server {
@@ -56,15 +61,23 @@ impl Server {
     pub fn start_with_backlog(addr: SocketAddr, backlog: i32) -> anyhow::Result<Server> {
         let listener = bind_tcp(addr, backlog)?;
         let local = listener.local_addr()?;
-        let stop = on_ctrl_c(move || {
+        let serving = Arc::new(AtomicBool::new(false));
+        let stop = on_ctrl_c(Arc::clone(&serving), move || {
             // If this fails the flag is still set, and the next accept() sees it.
             let _ = TcpStream::connect_timeout(&reachable(local), Duration::from_secs(1));
         })?;
         announce(&local, "")?;
-        Ok(Server { listener, stop })
+        Ok(Server {
+            listener,
+            stop,
+            serving,
+        })
     }
 
-    /// Step 5: waits for a client to connect, and gives its socket and address.
+    /// Step 4: waits for a client to connect, and gives its socket and address.
+    ///
+    /// Until it is called again, the server is serving that client: a first Ctrl-C
+    /// then prints at once that the server stops after this client.
     ///
     /// Answers `None` once Ctrl-C has been pressed: the server should stop. An
     /// error of one connection (a client that gave up while still in the queue) is
@@ -79,6 +92,7 @@ impl Server {
     /// # Ok::<(), anyhow::Error>(())
     /// ```
     pub fn accept(&self) -> Option<(TcpStream, SocketAddr)> {
+        self.serving.store(false, Ordering::SeqCst);
         loop {
             let accepted = self.listener.accept();
             // Whatever accept() gave, Ctrl-C wins: the connection may be our own wake-up call.
@@ -86,7 +100,10 @@ impl Server {
                 return None;
             }
             match accepted {
-                Ok(pair) => return Some(pair),
+                Ok(pair) => {
+                    self.serving.store(true, Ordering::SeqCst);
+                    return Some(pair);
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     eprintln!("Could not accept a client: {e}");
@@ -160,7 +177,8 @@ impl UdpServer {
     pub fn start(addr: SocketAddr) -> anyhow::Result<UdpServer> {
         let socket = bind_udp_quietly(addr)?;
         let local = socket.local_addr()?;
-        let stop = on_ctrl_c(move || {
+        // A UDP server answers at once: it is never busy with a client.
+        let stop = on_ctrl_c(Arc::new(AtomicBool::new(false)), move || {
             // An empty datagram to ourselves wakes recv_from().
             let any: SocketAddr = match local {
                 SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
@@ -210,9 +228,17 @@ impl UdpServer {
     }
 }
 
-/// Installs the Ctrl-C handler: the first Ctrl-C sets the returned flag and calls
-/// `wake`; a second one stops the program at once.
-fn on_ctrl_c(wake: impl Fn() + Send + 'static) -> anyhow::Result<Arc<AtomicBool>> {
+/// What the first Ctrl-C prints while a client is being served.
+pub const STOPPING_AFTER_THIS_CLIENT: &str =
+    "Ctrl-C: the server will stop after this client (press Ctrl-C again to stop it now)";
+
+/// Installs the Ctrl-C handler: the first Ctrl-C sets the returned flag, says so
+/// if a client is being served (`serving`), and calls `wake`; a second one stops
+/// the program at once.
+fn on_ctrl_c(
+    serving: Arc<AtomicBool>,
+    wake: impl Fn() + Send + 'static,
+) -> anyhow::Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     ctrlc::set_handler(move || {
@@ -220,6 +246,10 @@ fn on_ctrl_c(wake: impl Fn() + Send + 'static) -> anyhow::Result<Arc<AtomicBool>
             // The second Ctrl-C: the user does not want to wait for the client.
             eprintln!("Server stopped at once by the user");
             std::process::exit(130);
+        }
+        // The client may take a while (a person typing): say at once that Ctrl-C was heard.
+        if serving.load(Ordering::SeqCst) {
+            eprintln!("{STOPPING_AFTER_THIS_CLIENT}");
         }
         wake();
     })

@@ -69,3 +69,49 @@ fn a_client_that_sends_nothing_still_counts() {
     server.expect_line(&format!("Client 0: {}", empty.local_addr().unwrap()));
     assert!(server.wait_exit().success());
 }
+
+/// A count of 0, or a negative port, gets a sentence about that flag, status 2.
+#[test]
+fn bad_clients_and_port_values_get_a_sentence_a_student_understands() {
+    for (args, says) in [
+        (["--clients", "0"], "it must be a whole number, 1 or more"),
+        (["--clients", "-3"], "it must be a whole number, 1 or more"),
+        (["--port", "-1"], "a port is a whole number from 0 to 65535"),
+    ] {
+        let mut program = lab_test::Program::start(SERVER.path, &args);
+        assert_eq!(program.wait_exit().code(), Some(2), "{args:?}");
+        let console = program.seen().join("\n");
+        assert!(
+            console.starts_with(&format!(
+                "error: invalid value '{}' for '{}",
+                args[1], args[0]
+            )),
+            "{args:?}: {console}"
+        );
+        assert!(console.contains(says), "{args:?}: {console}");
+    }
+}
+
+/// Control characters from a client are shown escaped on the console, so a client
+/// cannot retitle (or clear, or recolour) the operator's terminal; the reply is
+/// unchanged.
+#[test]
+fn shows_a_clients_control_characters_escaped() {
+    let mut server = SERVER.start(&[]);
+    SERVER.assert_replies(&server, "\u{1b}]0;pwned\u{7}");
+    server.expect_line("Message received: \\u{1b}]0;pwned\\u{7}");
+}
+
+/// A client that sends more than the server reads (one message is at most 2048
+/// bytes) still gets the whole reply and a normal end of the connection: the
+/// server closes politely instead of letting the system reset the connection.
+#[test]
+fn a_client_that_sends_more_than_is_read_gets_the_reply_without_a_reset() {
+    let server = SERVER.start(&[]);
+    // talk() reads to the end and fails the test on "connection reset".
+    let reply = lab_test::talk(server.addr(), &[b'x'; 4096]);
+    assert_eq!(
+        String::from_utf8_lossy(&reply),
+        (SERVER.reply)(&"x".repeat(2048))
+    );
+}

@@ -9,6 +9,7 @@
 //! Echo server 3 then lists the 5 clients and finishes.
 
 use std::io::{Read, Write};
+use std::net::TcpStream;
 
 use anyhow::{Context, anyhow};
 use clap::Parser;
@@ -28,19 +29,21 @@ fn main() -> lab_common::Result {
     let args = Args::parse();
 
     for i in 0..5 {
+        // -- Create the socket and connect it to the server's IP and PORT
+        let s = args.server.connect()?;
+
+        // -- Connected: one exchange, printed as it goes
         let msg = format!("Message {i}");
         println!("To Server: {}", msg.blue());
-        let response = talk(&args.server, &msg)?;
+        let response = talk(s, &msg)?;
         println!("From Server: {}", response.green());
     }
     Ok(())
 }
 
-/// One exchange with the server: connect, send `msg`, read the whole response, close.
-fn talk(server: &ClientArgs<8080>, msg: &str) -> anyhow::Result<String> {
-    // -- Create the socket and connect it to the server's IP and PORT
-    let mut s = server.connect()?;
-
+/// One exchange with the server on the connected socket `s`: send `msg`, read the
+/// whole response, close.
+fn talk(mut s: TcpStream, msg: &str) -> anyhow::Result<String> {
     // -- Send the message, encoded into bytes
     s.write_all(msg.as_bytes())
         .context("cannot send the message")?;

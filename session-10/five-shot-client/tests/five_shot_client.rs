@@ -98,3 +98,34 @@ fn says_when_the_server_closes_without_a_reply() {
     );
     server.join().unwrap();
 }
+
+/// `--ip [::1]`, as the servers' listening line writes the address, is accepted.
+#[test]
+fn connects_to_a_bracketed_ipv6_address() {
+    let Ok(ls) = TcpListener::bind("[::1]:0") else {
+        return eprintln!("skipped: this machine has no IPv6 loopback");
+    };
+    let addr = ls.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        for _ in 0..5 {
+            let (mut cs, _) = ls.accept().unwrap();
+            cs.set_read_timeout(Some(TIMEOUT)).unwrap();
+            let n = cs.read(&mut [0; 2048]).unwrap();
+            assert!(n > 0);
+            cs.write_all(b"ECHO\n").unwrap();
+        }
+    });
+    let assert = client(addr).args(["--ip", "[::1]"]).assert().success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert_eq!(stdout.matches("From Server: ECHO\n").count(), 5, "{stdout}");
+    server.join().unwrap();
+}
+
+/// `To Server:` is printed once connected: with no server, it is never printed.
+#[test]
+fn prints_to_server_only_once_connected() {
+    let (_reserved, addr) = lab_test::refusing_addr();
+    let assert = client(addr).assert().code(1);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert_eq!(stdout, "", "nothing was sent, so nothing is said to be");
+}

@@ -9,9 +9,9 @@
 //!                         cargo run -p five-shot-client
 //! Then press Ctrl-C in the first terminal.
 //!
-//! The lesson builds this server in steps, and each step is an example you can run:
-//! `cargo run -p happy-server --example step1-configure` (then step2 ... step5).
-//! This file is the last step, step5-ctrl-c: step 4 plus a clean stop on Ctrl-C.
+//! The lesson builds this server in five versions, each an example you can run:
+//! `cargo run -p happy-server --example version1-configure` (then version2 ... version5).
+//! This file is the last version, version5-ctrl-c: version 4 plus a clean stop on Ctrl-C.
 
 use clap::Parser;
 use lab_common::{Server, ServerArgs};
@@ -33,23 +33,26 @@ fn main() -> lab_common::Result {
     println!("The server is configured!");
 
     loop {
-        // -- Step 5: wait for a client to connect (None: Ctrl-C was pressed)
+        // -- Step 4: wait for a client to connect (None: Ctrl-C was pressed)
         println!("Waiting for Clients to connect");
         let Some((mut cs, _client_ip_port)) = server.accept() else {
             break;
         };
-        // -- Step 6: accept() made a new socket, cs, for talking to this client
+        // -- Step 5: accept() made a new socket, cs, for talking to this client
         println!("A client has connected to the server!");
 
-        // -- Step 7: read the client's message: raw bytes, decoded into text
+        // -- Step 6: read the client's message: raw bytes, decoded into text
         if let Some(msg) = lab_common::receive(&mut cs, 2048, args.server.timeout()) {
-            println!("Message received: {msg}");
+            // -- Printed with control characters escaped: a client must not drive our terminal
+            println!("Message received: {}", lab_common::printable(&msg));
 
-            // -- Step 8: send the response message, encoded into bytes
+            // -- Step 7: send the response message, encoded into bytes
             let response = "HELLO. I am the Happy Server :-)\n";
             lab_common::send(&mut cs, response);
         }
-        // -- Close the data socket: cs is dropped here, and the loop starts again
+        // -- Close the data socket, politely: closed with the client's bytes unread,
+        // -- it would be reset, and what we sent could be lost (see message::close)
+        lab_common::message::close(cs);
     }
 
     // -- Server stopped by the user: the listening socket closes when server is dropped

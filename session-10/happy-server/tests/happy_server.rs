@@ -22,3 +22,60 @@ fn prints_the_lesson_console_lines_in_order() {
     server.expect_line("Message received: Test");
     server.expect_line("Waiting for Clients to connect");
 }
+
+/// The first Ctrl-C while a client is being served says at once that the server
+/// stops after this client, and how to stop it now; the client is still served.
+#[cfg(unix)]
+#[test]
+fn first_ctrl_c_while_serving_says_the_server_stops_after_this_client() {
+    use std::io::Write;
+    let mut server = SERVER.start(&[]);
+    let mut client = lab_test::connect(server.addr());
+    server.expect_line("A client has connected to the server!");
+    server.interrupt();
+    // Said before the client sends anything: the server did not ignore Ctrl-C.
+    server.expect_line(lab_common::shutdown::STOPPING_AFTER_THIS_CLIENT);
+    client.write_all(b"last words").unwrap();
+    assert_eq!(
+        lab_test::read_to_end(&mut client),
+        b"HELLO. I am the Happy Server :-)\n"
+    );
+    server.expect_line("Server stopped by the user");
+    assert!(server.wait_exit().success());
+}
+
+/// `--ip [::1]`, the form the listening line itself prints, is accepted.
+#[test]
+fn listens_on_a_bracketed_ipv6_address() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        return eprintln!("skipped: this machine has no IPv6 loopback");
+    }
+    let mut server = SERVER.start(&["--ip", "[::1]"]);
+    assert_eq!(server.addr().ip(), std::net::Ipv6Addr::LOCALHOST);
+    SERVER.assert_replies(&server, "over IPv6");
+    server.expect_line("Message received: over IPv6");
+}
+
+/// Control characters from a client are shown escaped on the console, so a client
+/// cannot retitle (or clear, or recolour) the operator's terminal; the reply is
+/// unchanged.
+#[test]
+fn shows_a_clients_control_characters_escaped() {
+    let mut server = SERVER.start(&[]);
+    SERVER.assert_replies(&server, "\u{1b}]0;pwned\u{7}");
+    server.expect_line("Message received: \\u{1b}]0;pwned\\u{7}");
+}
+
+/// A client that sends more than the server reads (one message is at most 2048
+/// bytes) still gets the whole reply and a normal end of the connection: the
+/// server closes politely instead of letting the system reset the connection.
+#[test]
+fn a_client_that_sends_more_than_is_read_gets_the_reply_without_a_reset() {
+    let server = SERVER.start(&[]);
+    // talk() reads to the end and fails the test on "connection reset".
+    let reply = lab_test::talk(server.addr(), &[b'x'; 4096]);
+    assert_eq!(
+        String::from_utf8_lossy(&reply),
+        (SERVER.reply)(&"x".repeat(2048))
+    );
+}

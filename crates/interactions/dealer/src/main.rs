@@ -7,18 +7,24 @@
 //! page's dealer would crash). A player who leaves before the end does not end it:
 //! the dealer waits for the next player, with a new secret.
 //!
+//! A guess is one guess however TCP splits it: it ends at a newline, or where the
+//! player stops to wait for the answer (the page's player sends no newline). See
+//! `guesses.rs`: a guess longer than the 80-byte buffer is answered once, and so
+//! are guesses sent all at once.
+//!
 //! Run it:                 cargo run -p dealer
 //! In a second terminal:   cargo run -p player         (then type guesses)
+//!                         nc -N 127.0.0.1 11267        (type a guess, Enter; Ctrl-D to leave)
+
+mod guesses;
 
 use std::net::TcpStream;
 use std::num::IntErrorKind;
 use std::time::Duration;
 
 use clap::Parser;
+use guesses::{BUFFER, Guess, Guesses};
 use lab_common::{Server, ServerArgs};
-
-/// The size of the buffer: the most one guess can be.
-const BUFFER: usize = 80;
 
 /// Dealer of the guessing game: picks a secret from 0 to 9; the player guesses it.
 #[derive(Parser)]
@@ -44,7 +50,9 @@ fn main() -> lab_common::Result {
         println!("dealer accepted connection request from {player_address}");
 
         if play(&mut player, args.server.timeout()) {
-            // -- The secret is found: the game is over
+            // -- The secret is found: the game is over. Close politely, so that
+            // -- the last answer is not lost to a reset (see message::close)
+            lab_common::message::close(player);
             return Ok(());
         }
         println!("the player left before finding the secret");
@@ -55,14 +63,25 @@ fn main() -> lab_common::Result {
 fn play(player: &mut TcpStream, timeout: Duration) -> bool {
     let secret: i64 = rand::random_range(0..=9);
     println!("the secret is {secret}");
+    let mut guesses = Guesses::default();
     loop {
         println!("dealer waits for a guess");
-        let Some(guess) = lab_common::receive(player, BUFFER, timeout) else {
-            return false;
+        let reply = match guesses.next(player, timeout) {
+            None => return false,
+            Some(Guess::One(guess)) => {
+                // -- Printed with control characters escaped: a player must not drive our terminal
+                println!("dealer received {}", lab_common::printable(&guess));
+                answer(guess.trim(), secret)
+            }
+            Some(Guess::TooLong) => {
+                println!("dealer received a guess of more than {BUFFER} bytes");
+                "too long: guess a whole number from 0 to 9".to_string()
+            }
+            Some(Guess::Several) => {
+                println!("dealer received several guesses at once");
+                "one guess at a time: send one, then wait for its answer".to_string()
+            }
         };
-        println!("dealer received {guess}");
-
-        let reply = answer(guess.trim(), secret);
         if !lab_common::send(player, &reply) {
             return false;
         }

@@ -141,3 +141,101 @@ fn every_answer_fits_the_players_80_byte_buffer_whatever_the_guess() {
     // The answers stayed in step with the guesses: a normal game follows.
     play_by_bisection(&mut dealer);
 }
+
+/// Ctrl-C in the middle of a game says at once that the dealer stops after this
+/// player (the game goes on), and a second Ctrl-C stops it now.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_mid_game_says_so_at_once_and_a_second_one_stops_the_dealer() {
+    let mut server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    server.expect_line("dealer waits for a guess");
+    server.interrupt();
+    server.expect_line(lab_common::shutdown::STOPPING_AFTER_THIS_CLIENT);
+    // The game goes on after the first Ctrl-C.
+    let answer = guess(&mut dealer, "10");
+    assert_eq!(answer, "out of range: guess a whole number from 0 to 9");
+    server.expect_line("dealer waits for a guess");
+    server.interrupt();
+    server.expect_line("Server stopped at once by the user");
+    assert_eq!(server.wait_exit().code(), Some(130));
+}
+
+/// Control characters in a guess are shown escaped on the console.
+#[test]
+fn shows_a_players_control_characters_escaped() {
+    let mut server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    let answer = guess(&mut dealer, "\x1b]0;pwned\x07");
+    assert_eq!(
+        answer,
+        "not a whole number: guess a whole number from 0 to 9"
+    );
+    server.expect_line("dealer received \\u{1b}]0;pwned\\u{7}");
+}
+
+/// A guess longer than the 80-byte buffer is one guess, answered once: none of
+/// its pieces is taken for a guess (`'1' + 79 zeros + the secret` used to win).
+#[test]
+fn a_guess_longer_than_the_buffer_is_answered_once() {
+    let mut server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    for digit in 0..=9 {
+        let long = format!("1{}{digit}", "0".repeat(79));
+        assert_eq!(
+            guess(&mut dealer, &long),
+            "too long: guess a whole number from 0 to 9"
+        );
+        server.expect_line("dealer received a guess of more than 80 bytes");
+    }
+    // The answers stayed in step with the guesses: a normal game follows.
+    play_by_bisection(&mut dealer);
+    assert!(server.wait_exit().success());
+}
+
+/// Two guesses sent in one write (`printf "5\n3\n" | nc ...`) get one answer that
+/// says what happened, and the game goes on in step.
+#[test]
+fn two_guesses_in_one_write_get_one_answer_that_says_so() {
+    let mut server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    assert_eq!(
+        guess(&mut dealer, "5\n3\n"),
+        "one guess at a time: send one, then wait for its answer"
+    );
+    server.expect_line("dealer received several guesses at once");
+    play_by_bisection(&mut dealer);
+}
+
+/// Guesses typed in nc end with a newline, and may come in pieces: each line is
+/// one guess.
+#[test]
+fn a_line_is_one_guess_even_when_it_comes_in_pieces() {
+    let mut server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    // 80 bytes and a newline: two reads of the 80-byte buffer, one guess.
+    let padded = format!("{}10\n", " ".repeat(78));
+    assert_eq!(
+        guess(&mut dealer, &padded),
+        "out of range: guess a whole number from 0 to 9"
+    );
+    server.expect_line(&format!("dealer received {}10", " ".repeat(78)));
+    // The newline was not taken for a guess of its own: the game goes on in step.
+    play_by_bisection(&mut dealer);
+}
+
+/// A player who leaves in the middle of a game, after guessing, is said to have
+/// left: not to have "closed the connection without sending a message".
+#[test]
+fn a_player_who_leaves_after_guessing_is_not_said_to_have_sent_nothing() {
+    let mut server = Program::server(PATH, &[]);
+    let mut dealer = connect(server.addr());
+    assert_eq!(
+        guess(&mut dealer, "10"),
+        "out of range: guess a whole number from 0 to 9"
+    );
+    drop(dealer);
+    server.expect_line("the player left before finding the secret");
+    let console = server.seen().join("\n");
+    assert!(!console.contains("without sending"), "{console}");
+}

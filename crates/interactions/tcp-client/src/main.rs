@@ -2,6 +2,8 @@
 //!
 //! The page's `tcp_client.py`: it connects to the TCP server, asks for a message
 //! and sends the line you type, without its newline (Python's `input()` drops it).
+//! An empty line is refused (status 1): sending it would send no bytes at all, and
+//! the server would only see the client leave.
 //!
 //! First run the server:   cargo run -p tcp-server
 //! Then, in a second one:  cargo run -p tcp-client
@@ -37,6 +39,11 @@ fn main() -> lab_common::Result {
     }
     let data = data.strip_suffix(b"\n").unwrap_or(&data);
     let data = data.strip_suffix(b"\r").unwrap_or(data);
+    if data.is_empty() {
+        return Err(
+            anyhow!("the message is empty: an empty line sends nothing, type some text").into(),
+        );
+    }
 
     // -- send(): the message, as bytes
     client.write_all(data).context("cannot send the message")?;

@@ -73,3 +73,17 @@ fn says_when_standard_input_is_empty() {
 fn says_when_no_server_is_running() {
     lab_test::checks::says_when_no_server_is_running(PATH);
 }
+
+/// An empty line would send no bytes at all: the client refuses it in one line,
+/// status 1, instead of exiting 0 as if a message had been sent.
+#[test]
+fn refuses_an_empty_line() {
+    let (addr, server) = recording_server();
+    let assert = client(addr).write_stdin("\n").assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert_eq!(
+        stderr,
+        "Error: the message is empty: an empty line sends nothing, type some text\n"
+    );
+    assert_eq!(server.join().unwrap(), b"");
+}

@@ -39,7 +39,11 @@ fn main() -> lab_common::Result {
 
         println!("server waits for data");
         if let Some(data) = lab_common::receive(&mut client, BUFFER, args.server.timeout()) {
-            println!("server received \"{data}\"");
+            // -- Printed with control characters escaped: a client must not drive our terminal
+            println!("server received \"{}\"", lab_common::printable(&data));
+            // -- Close politely: closed with the client's bytes unread (more than
+            // -- 80), the connection would be reset (see message::close)
+            lab_common::message::close(client);
             return Ok(());
         }
         // -- No message from this client: wait for another one

@@ -78,3 +78,23 @@ fn gives_up_on_a_silent_client_and_waits_for_another() {
     server.expect_line("The client sent nothing for 1 s: giving up on it");
     server.expect_line("server received \"second\"");
 }
+
+/// Control characters from a client are shown escaped on the console.
+#[test]
+fn shows_a_clients_control_characters_escaped() {
+    let mut server = Program::server(PATH, &[]);
+    talk(server.addr(), b"\x1b]0;pwned\x07");
+    server.expect_line("server received \"\\u{1b}]0;pwned\\u{7}\"");
+    assert!(server.wait_exit().success());
+}
+
+/// A client that sends more than the 80 bytes read sees the connection end
+/// normally, not reset: the server closes politely.
+#[test]
+fn a_client_that_sends_more_than_is_read_is_not_reset() {
+    let mut server = Program::server(PATH, &[]);
+    // talk() reads to the end and fails the test on "connection reset".
+    assert_eq!(talk(server.addr(), &[b'x'; 4096]), b"");
+    server.expect_line(&format!("server received \"{}\"", "x".repeat(80)));
+    assert!(server.wait_exit().success());
+}

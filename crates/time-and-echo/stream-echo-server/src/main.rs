@@ -7,7 +7,7 @@
 //!
 //! Run it:                 cargo run -p stream-echo-server
 //! In a second terminal:   cargo run -p stream-echo-client
-//!                         nc 127.0.0.1 12345       (type lines; Ctrl-D to finish)
+//!                         nc -N 127.0.0.1 12345    (type lines; Ctrl-D to finish)
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;

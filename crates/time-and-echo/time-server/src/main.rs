@@ -7,18 +7,19 @@
 //! the client a nice day.
 //!
 //! Run it:                 cargo run -p time-server
-//! In a second terminal:   nc 127.0.0.1 9999
+//! In a second terminal:   nc -d 127.0.0.1 9999     (-d: send nothing, end when it closes)
 //!                         cargo run -p time-client
 
 use clap::Parser;
-use lab_common::{Server, ServerArgs, clock};
+use lab_common::{ListenArgs, Server, clock};
 
 /// Time server: sends every client the local time, and closes.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    /// It never waits on a client (it reads nothing), so it has no --timeout.
     #[command(flatten)]
-    server: ServerArgs<9999>,
+    server: ListenArgs<9999>,
 }
 
 fn main() -> lab_common::Result {

@@ -109,3 +109,15 @@ fn a_client_that_sends_data_still_gets_the_time() {
     let lines = crlf_lines(&talk(server.addr(), b"What time is it?"));
     assert_eq!(lines[1], "Have a nice day!");
 }
+
+/// It reads nothing from a client, so it offers no --timeout: its --help does not
+/// show one, and the flag is refused (status 2) instead of silently doing nothing.
+#[test]
+fn offers_no_timeout_it_would_not_use() {
+    let mut help = Program::start(PATH, &["--help"]);
+    assert!(help.wait_exit().success());
+    let text = help.seen().join("\n");
+    assert!(!text.contains("--timeout"), "{text}");
+    let mut with_timeout = Program::start(PATH, &["--timeout", "5"]);
+    assert_eq!(with_timeout.wait_exit().code(), Some(2));
+}

@@ -3,27 +3,34 @@
 //! Asks the UDP time server for the time with one datagram. UDP is unreliable:
 //! the question or the answer may be lost, and nothing tells the client. So it
 //! waits a bounded time, sends again a few times, and then says that no answer
-//! came: that is what "unreliable" means in practice.
+//! came: that is what "unreliable" means in practice. When the system does know
+//! that nothing listens there (on this machine, it answers "port unreachable",
+//! which the socket reports as "connection refused"), the client says so at once.
 //!
 //! First run the server:   cargo run -p udp-time-server
 //! Then, in a second one:  cargo run -p udp-time-client
-//! Without the server:     cargo run -p udp-time-client     (3 tries, then an error)
+//! Without the server:     cargo run -p udp-time-client     (refused, at once)
 
 use std::io;
 
 use anyhow::anyhow;
 use clap::Parser;
 use lab_common::ClientArgs;
+use lab_common::error::explain_connect;
 
 /// UDP time client: asks a UDP time server for the time, trying again if no answer comes.
 #[derive(Parser)]
-#[command(version)]
+// UDP does not connect: --timeout is only the wait for the answer.
+#[command(version, mut_arg("timeout_secs", |arg| {
+    arg.help("Seconds to wait for the answer, shared among the tries")
+}))]
 struct Args {
     #[command(flatten)]
     server: ClientArgs<9999>,
 
     /// How many datagrams to send before giving up; --timeout is shared among them
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, default_value_t = 3, value_parser = lab_common::args::parse_count_up_to::<100>,
+          allow_negative_numbers = true)]
     tries: u32,
 }
 
@@ -33,6 +40,7 @@ fn main() -> lab_common::Result {
 
     // -- Create a datagram socket; "connecting" it only sets where datagrams go
     let s = lab_common::connect_udp(&server.ip, server.port)?;
+    let server_addr = s.peer_addr()?;
     // -- Each try waits its share of the timeout for the answer
     let wait = server.timeout() / args.tries;
     s.set_read_timeout(Some(wait))?;
@@ -49,8 +57,18 @@ fn main() -> lab_common::Result {
                 println!("The time got from the server is {}", tm.trim_end());
                 return Ok(());
             }
-            // -- Lost, or nobody there: UDP cannot tell which. Try again.
-            Err(e) if is_no_answer(&e) => {
+            // -- The system knows that nothing listens there: no use trying again
+            Err(e) if is_refused(&e) => {
+                let refused = io::ErrorKind::ConnectionRefused.into();
+                return Err(anyhow!(explain_connect(&refused, server_addr)).into());
+            }
+            // -- Lost, or nobody there and nothing says so: UDP cannot tell which. Try again.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 eprintln!(
                     "No answer within {:.1} s (try {attempt} of {})",
                     wait.as_secs_f64(),
@@ -60,21 +78,20 @@ fn main() -> lab_common::Result {
             Err(e) => return Err(anyhow!("cannot talk to the server: {e}").into()),
         }
     }
+    let tries = if args.tries == 1 { "try" } else { "tries" };
     Err(anyhow!(
-        "no answer from {}:{} after {} tries: is the server running? (UDP cannot tell)",
-        server.ip,
-        server.port,
+        "no answer from {server_addr} after {} {tries}: is the server running? (UDP cannot tell)",
         args.tries
     )
     .into())
 }
 
-/// Whether `e` means that no answer came: the wait ran out, or the system learnt
-/// that nothing listens on the server's port (which it may report, or not).
-fn is_no_answer(e: &io::Error) -> bool {
-    use io::ErrorKind::*;
+/// Whether `e` says that nothing listens on the server's port: an ICMP "port
+/// unreachable" came back, which Linux and macOS report as "connection refused"
+/// and Windows as "connection reset".
+fn is_refused(e: &io::Error) -> bool {
     matches!(
         e.kind(),
-        WouldBlock | TimedOut | ConnectionRefused | ConnectionReset
+        io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionReset
     )
 }

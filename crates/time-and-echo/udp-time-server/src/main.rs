@@ -8,18 +8,18 @@
 //!
 //! Run it:                 cargo run -p udp-time-server
 //! In a second terminal:   cargo run -p udp-time-client
-//!                         nc -u 127.0.0.1 9999     (then press Enter)
+//!                         nc -u 127.0.0.1 9999     (press Enter for each time; Ctrl-C to end)
 
 use clap::Parser;
-use lab_common::{ServerArgs, UdpServer, clock};
+use lab_common::{ListenArgs, UdpServer, clock};
 
 /// UDP time server: answers every datagram with one datagram holding the time.
 #[derive(Parser)]
-// It never waits on a client, so the shared --timeout means nothing here.
-#[command(version, mut_arg("timeout_secs", |arg| arg.hide(true)))]
+#[command(version)]
 struct Args {
+    /// It never waits on a client, so it has no --timeout.
     #[command(flatten)]
-    server: ServerArgs<9999>,
+    server: ListenArgs<9999>,
 }
 
 fn main() -> lab_common::Result {

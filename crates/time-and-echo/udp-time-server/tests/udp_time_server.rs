@@ -74,3 +74,10 @@ fn a_client_gone_before_the_answer_does_not_stop_it() {
         assert_is_a_ctime_line(&ask(&server, b"still there?"));
     }
 }
+
+/// It never waits on a client, so it offers no --timeout: not even a hidden one.
+#[test]
+fn offers_no_timeout_it_would_not_use() {
+    let mut with_timeout = Program::start(PATH, &["--timeout", "5"]);
+    assert_eq!(with_timeout.wait_exit().code(), Some(2));
+}

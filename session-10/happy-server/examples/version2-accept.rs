@@ -1,21 +1,22 @@
-//! # The Happy Server, step 2 of 5: wait for one client
+//! # The Happy Server, version 2 of 5: wait for one client
 //!
-//! Step 1 plus `accept()`: the program no longer ends by itself. It waits until a
+//! Version 1 plus `accept()`: the program no longer ends by itself. It waits until a
 //! client connects, says so, and ends.
 //!
-//! Run it:                 cargo run -p happy-server --example step2-accept
+//! Run it:                 cargo run -p happy-server --example version2-accept
 //! In a second terminal:   printf "Test" | nc 127.0.0.1 8080
 
 use anyhow::Context;
 use clap::Parser;
-use lab_common::ServerArgs;
+use lab_common::ListenArgs;
 
-/// The Happy Server, step 2: wait for one client to connect, then finish.
+/// The Happy Server, version 2: wait for one client to connect, then finish.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    /// It reads no message yet, so it has no --timeout (version 3 adds it).
     #[command(flatten)]
-    server: ServerArgs<8080>,
+    server: ListenArgs<8080>,
 }
 
 fn main() -> lab_common::Result {
@@ -26,7 +27,7 @@ fn main() -> lab_common::Result {
     let ls = lab_common::listen(args.server.addr())?;
     println!("The server is configured!");
 
-    // -- Step 5: wait for a client to connect
+    // -- Step 4: wait for a client to connect
     println!("Waiting for Clients to connect");
     let (_cs, _client_ip_port) = ls.accept().context("waiting for a client")?;
     println!("A client has connected to the server!");

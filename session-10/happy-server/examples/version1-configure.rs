@@ -1,19 +1,20 @@
-//! # The Happy Server, step 1 of 5: configure the socket
+//! # The Happy Server, version 1 of 5: configure the socket
 //!
 //! Creates the socket, binds it to its IP and PORT, configures it for listening,
 //! prints that it is configured and closes it. Nothing more: the program ends.
 //!
-//! Run it:   cargo run -p happy-server --example step1-configure
+//! Run it:   cargo run -p happy-server --example version1-configure
 
 use clap::Parser;
-use lab_common::ServerArgs;
+use lab_common::ListenArgs;
 
-/// The Happy Server, step 1: configure the listening socket, then finish.
+/// The Happy Server, version 1: configure the listening socket, then finish.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    /// It reads no message yet, so it has no --timeout (version 3 adds it).
     #[command(flatten)]
-    server: ServerArgs<8080>,
+    server: ListenArgs<8080>,
 }
 
 fn main() -> lab_common::Result {
