@@ -139,7 +139,10 @@ impl Table {
         };
         if let Some(line) = line {
             println!("{line}");
-            self.tell_all(&line).ok();
+            // Everyone still there hears it, whoever has gone.
+            for player in [Player::One, Player::Two] {
+                let _ = self.tell(player, &line);
+            }
         }
         self.close();
         end
