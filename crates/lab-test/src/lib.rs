@@ -373,8 +373,15 @@ pub struct LineConnection {
 impl LineConnection {
     /// Connects to `addr` (see [`connect`]).
     pub fn connect(addr: SocketAddr) -> LineConnection {
+        LineConnection::new(connect(addr))
+    }
+
+    /// Talks in lines over `stream`, with [`TIMEOUT`] on its reads and writes.
+    pub fn new(stream: TcpStream) -> LineConnection {
+        stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+        stream.set_write_timeout(Some(TIMEOUT)).unwrap();
         LineConnection {
-            reader: BufReader::new(connect(addr)),
+            reader: BufReader::new(stream),
             seen: Vec::new(),
         }
     }
@@ -454,4 +461,30 @@ impl LineConnection {
     pub fn lines(&self) -> String {
         self.seen.iter().map(|l| format!("    {l}\n")).collect()
     }
+}
+
+/// A server written in a test, to test a client: runs `serve` in a thread on the
+/// first client that connects to a new loopback listener. Gives the address to
+/// point the client at, and the thread, which returns what `serve` returns (what
+/// the client sent, say).
+///
+/// ```no_run
+/// let (addr, server) = lab_test::serve_one_client(|mut client| {
+///     let line = client.read_line();
+///     client.send("an answer");
+///     line
+/// });
+/// // ... run the client against `addr`, then:
+/// assert_eq!(server.join().unwrap(), "what the client sent");
+/// ```
+pub fn serve_one_client<T: Send + 'static>(
+    serve: impl FnOnce(LineConnection) -> T + Send + 'static,
+) -> (SocketAddr, thread::JoinHandle<T>) {
+    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        serve(LineConnection::new(stream))
+    });
+    (addr, server)
 }

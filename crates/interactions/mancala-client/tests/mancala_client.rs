@@ -4,12 +4,10 @@
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener};
-use std::thread::{self, JoinHandle};
+use std::net::SocketAddr;
+use std::thread::JoinHandle;
 
 use assert_cmd::Command;
-use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_mancala-client");
 const PROMPT: &str = "Your move (pit 1-6): ";
@@ -19,29 +17,17 @@ lab_test::client_basics_tests!(PATH, port: 11269, name: "mancala-client");
 /// A server for one client: sends `script` line by line; after each prompt it
 /// reads one line (the pit) before going on; then closes. Gives back the pits.
 fn server(script: &'static [&'static str]) -> (SocketAddr, JoinHandle<Vec<String>>) {
-    let ls = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = ls.local_addr().unwrap();
-    let server = thread::spawn(move || {
-        let (cs, _) = ls.accept().unwrap();
-        cs.set_read_timeout(Some(TIMEOUT)).unwrap();
-        let mut lines = BufReader::new(cs);
+    lab_test::serve_one_client(move |mut client| {
         let mut pits = Vec::new();
         for line in script {
-            lines
-                .get_mut()
-                .write_all(format!("{line}\n").as_bytes())
-                .unwrap();
+            client.send(line);
             if *line == PROMPT {
-                let mut pit = String::new();
-                if lines.read_line(&mut pit).unwrap() == 0 {
-                    break;
-                }
+                let Some(pit) = client.next_line() else { break };
                 pits.push(pit);
             }
         }
         pits
-    });
-    (addr, server)
+    })
 }
 
 fn client(addr: SocketAddr) -> Command {
@@ -77,7 +63,7 @@ fn prints_what_the_server_sends_and_answers_each_prompt_with_a_line() {
     );
     assert_eq!(
         server.join().unwrap(),
-        ["9\n", " 3\n"],
+        ["9", " 3"],
         "one line per prompt, as typed"
     );
 }

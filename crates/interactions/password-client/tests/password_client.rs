@@ -3,12 +3,10 @@
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener};
-use std::thread::{self, JoinHandle};
+use std::net::SocketAddr;
+use std::thread::JoinHandle;
 
 use assert_cmd::Command;
-use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_password-client");
 
@@ -17,24 +15,17 @@ lab_test::client_basics_tests!(PATH, port: 41268, name: "password-client");
 /// A server for one client that answers the lines it receives with `answers`, in
 /// order, then closes; gives back the lines it received.
 fn server(answers: &'static [&'static str]) -> (SocketAddr, JoinHandle<Vec<String>>) {
-    let ls = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = ls.local_addr().unwrap();
-    let server = thread::spawn(move || {
-        let (cs, _) = ls.accept().unwrap();
-        cs.set_read_timeout(Some(TIMEOUT)).unwrap();
-        let mut lines = BufReader::new(cs);
+    lab_test::serve_one_client(move |mut client| {
         let mut received = Vec::new();
         for answer in answers {
-            let mut line = String::new();
-            if lines.read_line(&mut line).unwrap() == 0 {
+            let Some(line) = client.next_line() else {
                 break;
-            }
+            };
             received.push(line);
-            lines.get_mut().write_all(answer.as_bytes()).unwrap();
+            client.send_bytes(answer.as_bytes());
         }
         received
-    });
-    (addr, server)
+    })
 }
 
 fn client(addr: SocketAddr) -> Command {
@@ -58,7 +49,7 @@ fn asks_again_after_access_denied_and_exits_0_when_granted() {
     );
     assert_eq!(
         server.join().unwrap(),
-        ["guess\n", "open sesame\n"],
+        ["guess", "open sesame"],
         "each try is one line, and nothing after access granted"
     );
 }

@@ -89,6 +89,9 @@ fn password(args: &Args) -> anyhow::Result<String> {
     if password.is_empty() {
         bail!("the password is empty: choose one of at least one character");
     }
+    if password.len() > MAX_LINE {
+        bail!("the password is longer than {MAX_LINE} bytes, the longest try a client may send");
+    }
     Ok(password)
 }
 

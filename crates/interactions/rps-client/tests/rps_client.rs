@@ -3,12 +3,10 @@
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener};
-use std::thread::{self, JoinHandle};
+use std::net::SocketAddr;
+use std::thread::JoinHandle;
 
 use assert_cmd::Command;
-use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_rps-client");
 const PROMPT: &str = "Your move (rock, paper, scissors): ";
@@ -18,25 +16,17 @@ lab_test::client_basics_tests!(PATH, port: 11268, name: "rps-client");
 /// A server for one client that answers at most `replies` lines with
 /// `paper against <line>` (then closes); gives back the lines it received.
 fn server(replies: usize) -> (SocketAddr, JoinHandle<Vec<String>>) {
-    let ls = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = ls.local_addr().unwrap();
-    let server = thread::spawn(move || {
-        let (cs, _) = ls.accept().unwrap();
-        cs.set_read_timeout(Some(TIMEOUT)).unwrap();
-        let mut lines = BufReader::new(cs);
+    lab_test::serve_one_client(move |mut client| {
         let mut received = Vec::new();
         while received.len() < replies {
-            let mut line = String::new();
-            if lines.read_line(&mut line).unwrap() == 0 {
+            let Some(line) = client.next_line() else {
                 break;
-            }
-            let reply = format!("paper against {line}");
-            lines.get_mut().write_all(reply.as_bytes()).unwrap();
+            };
+            client.send(&format!("paper against {line}"));
             received.push(line);
         }
         received
-    });
-    (addr, server)
+    })
 }
 
 fn client(addr: SocketAddr) -> Command {
@@ -54,7 +44,7 @@ fn sends_each_move_as_a_line_and_prints_each_reply() {
         String::from_utf8_lossy(&assert.get_output().stdout),
         format!("{PROMPT}paper against rock\n{PROMPT}paper against Scissors \n{PROMPT}\n")
     );
-    assert_eq!(server.join().unwrap(), ["rock\n", "Scissors \n"]);
+    assert_eq!(server.join().unwrap(), ["rock", "Scissors "]);
 }
 
 #[test]
@@ -70,7 +60,7 @@ fn an_empty_line_ends_the_game() {
     );
     assert_eq!(
         server.join().unwrap(),
-        ["paper\n"],
+        ["paper"],
         "nothing after the empty line"
     );
 }
