@@ -29,8 +29,8 @@ const PROMPT: &str = "Your move (pit 1-6): ";
 pub enum Event {
     /// A line the player sent, without its line ending.
     Line(Player, String),
-    /// The player left; why, for the console.
-    Left(Player, String),
+    /// The player left (the reading thread says why on the console).
+    Left(Player),
 }
 
 /// A player connected over TCP.
@@ -40,11 +40,12 @@ pub struct Seat {
 }
 
 impl Seat {
-    /// Seats the client `stream` as `player`: a thread reads its lines and reports
-    /// them to `events` until the connection ends.
+    /// Seats the client `stream` as `player` (called `name`): a thread reads its
+    /// lines and reports them to `events` until the connection ends.
     pub fn new(
         stream: TcpStream,
         player: Player,
+        name: &'static str,
         events: Sender<Event>,
         timeout: Duration,
     ) -> io::Result<Seat> {
@@ -53,23 +54,29 @@ impl Seat {
         let mut lines = BufReader::new(stream.try_clone()?);
         thread::spawn(move || {
             loop {
-                let event = match receive_line(&mut lines, MAX_LINE) {
-                    Ok(Some(line)) => Event::Line(player, line),
-                    Ok(None) => Event::Left(player, "closed the connection".to_string()),
+                let why = match receive_line(&mut lines, MAX_LINE) {
+                    Ok(Some(line)) => {
+                        // Once the game is over nobody listens: then this thread ends too.
+                        if events.send(Event::Line(player, line)).is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                    Ok(None) => "closed the connection".to_string(),
                     Err(e) => {
                         if e.kind() == io::ErrorKind::InvalidData {
                             let goodbye =
                                 format!("line too long (more than {MAX_LINE} bytes): goodbye\n");
                             lab_common::send(lines.get_mut(), goodbye);
                         }
-                        Event::Left(player, explain_io(&e, "the player"))
+                        explain_io(&e, "the player")
                     }
                 };
-                let left = matches!(event, Event::Left(..));
-                // Once the game is over nobody listens: then this thread ends too.
-                if events.send(event).is_err() || left {
-                    return;
+                // Said at once, even while the server waits for someone else.
+                if events.send(Event::Left(player)).is_ok() {
+                    println!("{name} left: {why}");
                 }
+                return;
             }
         });
         Ok(Seat { stream, player })
@@ -199,10 +206,7 @@ impl Table {
         loop {
             let (player, line) = match self.next_event(mover, deadline)? {
                 Event::Line(player, line) => (player, line),
-                Event::Left(player, why) => {
-                    println!("{} left: {why}", name(player, self.vs_computer));
-                    return Err(End::Left(player));
-                }
+                Event::Left(player) => return Err(End::Left(player)),
             };
             if player != mover {
                 self.tell(
@@ -275,20 +279,22 @@ impl Table {
     /// are done sending, give the players a second to close their side (their
     /// reading threads then end), and close.
     fn close(self) {
-        for seat in &self.seats {
+        let Table { seats, events, .. } = self;
+        for seat in &seats {
             let _ = seat.stream.shutdown(Shutdown::Write);
         }
         let deadline = Instant::now() + Duration::from_secs(1);
         // The channel disconnects once every reading thread has ended.
-        while let Ok(_) | Err(RecvTimeoutError::Timeout) = self
-            .events
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        while let Ok(_) | Err(RecvTimeoutError::Timeout) =
+            events.recv_timeout(deadline.saturating_duration_since(Instant::now()))
         {
             if Instant::now() >= deadline {
                 break;
             }
         }
-        for seat in &self.seats {
+        // Nobody listens any more: the reading threads end without a word.
+        drop(events);
+        for seat in &seats {
             let _ = seat.stream.shutdown(Shutdown::Both);
         }
     }

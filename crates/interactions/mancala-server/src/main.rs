@@ -26,7 +26,7 @@ use std::sync::mpsc;
 use clap::Parser;
 use lab_common::{Server, ServerArgs};
 
-use crate::game::{End, Seat, Table, name};
+use crate::game::{End, Event, Seat, Table, name};
 use crate::kalah::Player;
 
 /// Mancala server: Kalah(6,4) for two players, or one against the computer.
@@ -56,12 +56,8 @@ fn main() -> lab_common::Result {
         let people = if vs_computer { 1 } else { 2 };
         let mut seats: Vec<Seat> = Vec::new();
         while seats.len() < people {
-            let player = if seats.is_empty() {
-                Player::One
-            } else {
-                Player::Two
-            };
-            println!("mancala server waits for {}", name(player, vs_computer));
+            let next = [Player::One, Player::Two][seats.len()];
+            println!("mancala server waits for {}", name(next, vs_computer));
             let Some((client, address)) = server.accept() else {
                 for seat in &mut seats {
                     seat.tell("The server is stopping: goodbye.");
@@ -69,8 +65,19 @@ fn main() -> lab_common::Result {
                 println!("Server stopped by the user");
                 return Ok(());
             };
-            println!("{} connected from {address}", name(player, vs_computer));
-            let mut seat = match Seat::new(client, player, events_sender.clone(), timeout) {
+            // -- Player 1 may have left while waiting: then this client is player 1.
+            // -- (What player 1 typed before the game started is not a move: dropped.)
+            if events
+                .try_iter()
+                .any(|event| matches!(event, Event::Left(_)))
+            {
+                seats.clear();
+            }
+            let player = [Player::One, Player::Two][seats.len()];
+            let name = name(player, vs_computer);
+            println!("{name} connected from {address}");
+            let seat = Seat::new(client, player, name, events_sender.clone(), timeout);
+            let mut seat = match seat {
                 Ok(seat) => seat,
                 Err(e) => {
                     eprintln!("Cannot seat the client from {address}: {e}");

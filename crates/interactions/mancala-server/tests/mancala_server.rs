@@ -274,18 +274,22 @@ fn a_player_who_leaves_ends_the_game_for_the_other_and_the_server_goes_on() {
 }
 
 #[test]
-fn player_1_who_leaves_before_player_2_comes_ends_that_game() {
+fn player_1_who_leaves_before_player_2_comes_is_replaced_by_the_next_client() {
     let mut server = Program::server(PATH, &[]);
     let mut one = LineConnection::connect(server.addr());
     one.read_line();
+    server.expect_line("mancala server waits for player 2");
     one.stream().shutdown(Shutdown::Both).unwrap();
+    server.expect_line("player 1 left: closed the connection");
+    let mut next = LineConnection::connect(server.addr());
+    assert_eq!(
+        next.read_line(),
+        "Welcome to Kalah: you are player 1. Waiting for player 2."
+    );
     server.expect_line("mancala server waits for player 2");
     let mut two = LineConnection::connect(server.addr());
-    assert_eq!(
-        two.read_to_close().last().map(String::as_str),
-        Some("The game is over: player 1 left.")
-    );
-    server.expect_line("mancala server waits for player 1");
+    assert_eq!(two.read_line(), "Welcome to Kalah: you are player 2.");
+    assert_eq!(read_to(&mut next, &[PROMPT]), PROMPT);
 }
 
 #[test]
