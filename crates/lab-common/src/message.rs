@@ -7,7 +7,7 @@
 //! stop or freeze a server that serves one client at a time.
 
 use std::borrow::Cow;
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
@@ -73,6 +73,75 @@ pub fn receive(stream: &mut TcpStream, max_len: usize, timeout: Duration) -> Opt
                 explain_io(&e, "the client")
             );
             None
+        }
+    }
+}
+
+/// Reads one line of at most `max_len` bytes, for the lessons whose messages are
+/// lines (a game over `nc`, where each Enter sends one).
+///
+/// TCP delivers a stream of bytes, not messages: one read may hold several lines,
+/// or half of one. So the bytes come through a [`BufRead`] (a `BufReader` around
+/// the stream), which keeps what follows a line for the next call. Answers:
+///
+/// - `Ok(Some(line))`: the line, without its `\n` or `\r\n`, with invalid UTF-8
+///   replaced by `�`; a last line with no newline before the end counts too;
+/// - `Ok(None)`: the other side closed the connection, with no line pending;
+/// - `Err(e)` with [`io::ErrorKind::InvalidData`]: the line is longer than
+///   `max_len` bytes (so a client cannot make the server hold an endless line);
+///   what was read of it is dropped, and the connection should be closed;
+/// - `Err(e)`: the read failed (a reset, or the stream's read timeout: a silent client).
+///
+/// ```
+/// use std::io::{BufReader, ErrorKind};
+/// use lab_common::message::receive_line;
+///
+/// // Reads of 4 bytes: every line comes split across reads.
+/// let mut input = BufReader::with_capacity(4, &b"rock\r\nPAPER \nsciss"[..]);
+/// assert_eq!(receive_line(&mut input, 80).unwrap().as_deref(), Some("rock"));
+/// assert_eq!(receive_line(&mut input, 80).unwrap().as_deref(), Some("PAPER "));
+/// assert_eq!(receive_line(&mut input, 80).unwrap().as_deref(), Some("sciss"));
+/// assert_eq!(receive_line(&mut input, 80).unwrap(), None);
+///
+/// let mut endless = BufReader::new(&[b'x'; 1000][..]);
+/// assert_eq!(receive_line(&mut endless, 80).unwrap_err().kind(), ErrorKind::InvalidData);
+/// ```
+pub fn receive_line(reader: &mut impl BufRead, max_len: usize) -> io::Result<Option<String>> {
+    let too_long = || {
+        let what = format!("a line longer than {max_len} bytes");
+        io::Error::new(io::ErrorKind::InvalidData, what)
+    };
+    let mut line = Vec::new();
+    loop {
+        let available = match reader.fill_buf() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            result => result?,
+        };
+        if available.is_empty() {
+            // The end of the stream: a last line without a newline is still a line.
+            return Ok((!line.is_empty()).then(|| String::from_utf8_lossy(&line).into_owned()));
+        }
+        match available.iter().position(|&b| b == b'\n') {
+            Some(at) => {
+                line.extend_from_slice(&available[..at]);
+                reader.consume(at + 1);
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                if line.len() > max_len {
+                    return Err(too_long());
+                }
+                return Ok(Some(String::from_utf8_lossy(&line).into_owned()));
+            }
+            None => {
+                let size = available.len();
+                line.extend_from_slice(available);
+                reader.consume(size);
+                // (+ 1: the line may end with a `\r` whose `\n` has not come yet)
+                if line.len() > max_len + 1 {
+                    return Err(too_long());
+                }
+            }
         }
     }
 }

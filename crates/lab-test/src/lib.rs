@@ -354,3 +354,137 @@ pub fn echo_through(addr: SocketAddr, data: Vec<u8>) -> Vec<u8> {
     sending.join().unwrap();
     echoed
 }
+
+/// A connection to a server whose messages are lines (as `nc` sends and shows
+/// them), with [`TIMEOUT`] on every read and write.
+///
+/// ```no_run
+/// let mut rps = lab_test::LineConnection::connect("127.0.0.1:11268".parse().unwrap());
+/// rps.send("rock");
+/// assert!(rps.read_line().starts_with("server plays "));
+/// ```
+#[derive(Debug)]
+pub struct LineConnection {
+    reader: BufReader<TcpStream>,
+    /// Every line read so far, for failure messages.
+    seen: Vec<String>,
+}
+
+impl LineConnection {
+    /// Connects to `addr` (see [`connect`]).
+    pub fn connect(addr: SocketAddr) -> LineConnection {
+        LineConnection::new(connect(addr))
+    }
+
+    /// Talks in lines over `stream`, with [`TIMEOUT`] on its reads and writes.
+    pub fn new(stream: TcpStream) -> LineConnection {
+        stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+        stream.set_write_timeout(Some(TIMEOUT)).unwrap();
+        LineConnection {
+            reader: BufReader::new(stream),
+            seen: Vec::new(),
+        }
+    }
+
+    /// Sends `line` followed by `\n`.
+    pub fn send(&mut self, line: &str) {
+        self.send_bytes(format!("{line}\n").as_bytes());
+    }
+
+    /// Sends `bytes` as they are.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        self.reader.get_mut().write_all(bytes).unwrap();
+    }
+
+    /// The next line, without its `\n`, or `None` when the server has closed the
+    /// connection. Fails the test after [`TIMEOUT`] or on invalid UTF-8.
+    pub fn next_line(&mut self) -> Option<String> {
+        let mut line = String::new();
+        let size = self
+            .reader
+            .read_line(&mut line)
+            .unwrap_or_else(|e| panic!("reading a line: {e}; lines so far:\n{}", self.lines()));
+        if size == 0 {
+            return None;
+        }
+        let line = line.strip_suffix('\n').unwrap_or(&line).to_string();
+        self.seen.push(line.clone());
+        Some(line)
+    }
+
+    /// The next line; fails the test if the server closes the connection first.
+    pub fn read_line(&mut self) -> String {
+        self.next_line().unwrap_or_else(|| {
+            panic!(
+                "the server closed the connection; lines so far:\n{}",
+                self.lines()
+            )
+        })
+    }
+
+    /// Reads lines until one that starts with `start`, and returns them all (that
+    /// one last). Fails the test if the connection closes first.
+    pub fn read_until(&mut self, start: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        loop {
+            let Some(line) = self.next_line() else {
+                panic!(
+                    "the server closed the connection before a line starting with {start:?}; \
+                     lines so far:\n{}",
+                    self.lines()
+                );
+            };
+            let found = line.starts_with(start);
+            lines.push(line);
+            if found {
+                return lines;
+            }
+        }
+    }
+
+    /// Reads until the server closes the connection, and returns the lines read.
+    pub fn read_to_close(&mut self) -> Vec<String> {
+        std::iter::from_fn(|| self.next_line()).collect()
+    }
+
+    /// The socket (for its address, or to close one direction).
+    pub fn stream(&self) -> &TcpStream {
+        self.reader.get_ref()
+    }
+
+    /// The socket itself (to reset it).
+    pub fn into_stream(self) -> TcpStream {
+        self.reader.into_inner()
+    }
+
+    /// Every line read so far, one per line, for failure messages.
+    pub fn lines(&self) -> String {
+        self.seen.iter().map(|l| format!("    {l}\n")).collect()
+    }
+}
+
+/// A server written in a test, to test a client: runs `serve` in a thread on the
+/// first client that connects to a new loopback listener. Gives the address to
+/// point the client at, and the thread, which returns what `serve` returns (what
+/// the client sent, say).
+///
+/// ```no_run
+/// let (addr, server) = lab_test::serve_one_client(|mut client| {
+///     let line = client.read_line();
+///     client.send("an answer");
+///     line
+/// });
+/// // ... run the client against `addr`, then:
+/// assert_eq!(server.join().unwrap(), "what the client sent");
+/// ```
+pub fn serve_one_client<T: Send + 'static>(
+    serve: impl FnOnce(LineConnection) -> T + Send + 'static,
+) -> (SocketAddr, thread::JoinHandle<T>) {
+    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        serve(LineConnection::new(stream))
+    });
+    (addr, server)
+}

@@ -1,0 +1,229 @@
+//! Black-box tests of the password server: its binary, on port 0, over real TCP,
+//! a try per line as `nc` sends them. The password comes from a file or from the
+//! environment, as a person gives it.
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::net::Shutdown;
+use std::process::Command;
+use std::thread;
+
+use lab_test::{LineConnection, Program, connect, read_to_end, reset};
+
+const PATH: &str = env!("CARGO_BIN_EXE_password-server");
+/// The first line of this file is `open sesame`; its second line is not the password.
+const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/password.txt");
+const PASSWORD: &str = "open sesame";
+const WITH_FILE: &[&str] = &["--password-file", FILE];
+
+lab_test::server_basics_tests!(PATH, WITH_FILE, port: 41268, name: "password-server");
+
+/// The server started with `args`, with LAB_PASSWORD set to `env` (or unset).
+fn start(args: &[&str], env: Option<&str>) -> Program {
+    let mut command = Command::new(PATH);
+    command.args(["--port", "0"]).args(args);
+    match env {
+        Some(password) => command.env("LAB_PASSWORD", password),
+        None => command.env_remove("LAB_PASSWORD"),
+    };
+    let mut program = Program::spawn(command);
+    program.wait_listening();
+    program
+}
+
+/// The password server reading the test's file.
+fn server() -> Program {
+    start(WITH_FILE, None)
+}
+
+/// Sends `guess` as one line and returns the answer line.
+fn try_password(client: &mut LineConnection, guess: &str) -> String {
+    client.send(guess);
+    client.read_line()
+}
+
+#[test]
+fn the_password_from_the_file_is_granted_and_the_connection_closes() {
+    let server = server();
+    let mut client = LineConnection::connect(server.addr());
+    assert_eq!(try_password(&mut client, PASSWORD), "access granted");
+    assert_eq!(client.next_line(), None, "closed after access granted");
+}
+
+#[test]
+fn only_the_first_line_of_the_file_is_the_password() {
+    let server = server();
+    let mut client = LineConnection::connect(server.addr());
+    let second = "second line is not the password";
+    assert_eq!(try_password(&mut client, second), "access denied");
+    assert_eq!(try_password(&mut client, PASSWORD), "access granted");
+}
+
+#[test]
+fn the_password_from_lab_password_is_granted() {
+    let server = start(&[], Some("from the env"));
+    let mut client = LineConnection::connect(server.addr());
+    assert_eq!(try_password(&mut client, PASSWORD), "access denied");
+    assert_eq!(try_password(&mut client, "from the env"), "access granted");
+}
+
+#[test]
+fn without_a_password_the_server_refuses_to_start_in_one_line() {
+    // Its standard input is a pipe, not a terminal: nobody can type a password.
+    let mut command = Command::new(PATH);
+    command.args(["--port", "0"]).env_remove("LAB_PASSWORD");
+    let mut program = Program::spawn(command);
+    assert_eq!(program.wait_exit().code(), Some(1));
+    let console = program.seen();
+    assert_eq!(console.len(), 1, "{console:?}");
+    assert!(
+        console[0].starts_with("Error: no password: "),
+        "{console:?}"
+    );
+}
+
+#[test]
+fn an_empty_or_missing_password_file_is_refused_in_one_line() {
+    let empty = std::env::temp_dir().join(format!("password-server-empty-{}", std::process::id()));
+    std::fs::write(&empty, "\nsecond\n").unwrap();
+    let missing = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/no-such-file");
+    for (file, error) in [
+        (empty.to_str().unwrap(), "Error: the password is empty"),
+        (missing, "Error: cannot read the password file"),
+    ] {
+        let mut command = Command::new(PATH);
+        command.args(["--port", "0", "--password-file", file]);
+        let mut program = Program::spawn(command);
+        assert_eq!(program.wait_exit().code(), Some(1), "{file}");
+        let console = program.seen();
+        assert_eq!(console.len(), 1, "{console:?}");
+        assert!(console[0].starts_with(error), "{console:?}");
+    }
+    std::fs::remove_file(empty).unwrap();
+}
+
+#[test]
+fn after_three_wrong_tries_the_client_is_sent_away() {
+    let server = server();
+    let mut client = LineConnection::connect(server.addr());
+    assert_eq!(try_password(&mut client, "one"), "access denied");
+    assert_eq!(try_password(&mut client, "two"), "access denied");
+    assert_eq!(try_password(&mut client, "three"), "access denied");
+    assert_eq!(client.read_to_close(), ["too many tries: goodbye"]);
+}
+
+#[test]
+fn tries_sets_how_many_wrong_tries_a_client_has() {
+    let server = start(&["--password-file", FILE, "--tries", "1"], None);
+    let mut client = LineConnection::connect(server.addr());
+    assert_eq!(try_password(&mut client, "wrong"), "access denied");
+    assert_eq!(client.read_to_close(), ["too many tries: goodbye"]);
+    // The next client has its own tries.
+    let mut next = LineConnection::connect(server.addr());
+    assert_eq!(try_password(&mut next, PASSWORD), "access granted");
+}
+
+#[test]
+fn the_line_ending_is_not_part_of_the_try_but_spaces_are() {
+    let server = server();
+    let mut client = LineConnection::connect(server.addr());
+    assert_eq!(try_password(&mut client, " open sesame"), "access denied");
+    client.send_bytes(b"open sesame\r\n");
+    assert_eq!(client.read_line(), "access granted");
+}
+
+#[test]
+fn several_tries_in_one_write_and_a_try_in_pieces() {
+    let server = server();
+    let mut client = LineConnection::connect(server.addr());
+    client.send_bytes(b"one\ntwo\nopen ");
+    assert_eq!(client.read_line(), "access denied");
+    assert_eq!(client.read_line(), "access denied");
+    client.send_bytes(b"sesame\n");
+    assert_eq!(client.read_line(), "access granted");
+}
+
+#[test]
+fn the_console_shows_each_outcome_and_the_client_but_never_a_password() {
+    let mut server = server();
+    let mut client = LineConnection::connect(server.addr());
+    let me = client.stream().local_addr().unwrap();
+    let guesses = ["my-first-guess", "\u{1b}]0;pwned\u{7}"];
+    for guess in guesses {
+        try_password(&mut client, guess);
+    }
+    try_password(&mut client, PASSWORD);
+    server.expect_line(&format!("client {me} connected"));
+    server.expect_line(&format!("client {me}: access denied (wrong try 1 of 3)"));
+    server.expect_line(&format!("client {me}: access denied (wrong try 2 of 3)"));
+    server.expect_line(&format!("client {me}: access granted"));
+    let console = server.seen().join("\n");
+    for secret in [
+        PASSWORD,
+        "open",
+        "sesame",
+        "my-first-guess",
+        "pwned",
+        "\u{1b}",
+    ] {
+        assert!(
+            !console.contains(secret),
+            "{secret:?} on the console:\n{console}"
+        );
+    }
+}
+
+// The shared rubric: nothing a client sends stops the server.
+
+#[test]
+fn invalid_utf8_is_a_wrong_try() {
+    let server = server();
+    let mut client = LineConnection::connect(server.addr());
+    client.send_bytes(b"open \xFF\xFEsesame\n");
+    assert_eq!(client.read_line(), "access denied");
+    assert_eq!(try_password(&mut client, PASSWORD), "access granted");
+}
+
+#[test]
+fn an_empty_connection_and_a_reset_do_not_stop_it() {
+    let mut server = server();
+    let empty = connect(server.addr());
+    empty.shutdown(Shutdown::Write).unwrap();
+    server.expect_line_containing(" left");
+    let resetting = connect(server.addr());
+    server.expect_line_containing(" connected");
+    reset(resetting);
+    server.expect_line_containing("the client reset the connection: connection closed");
+    let mut next = LineConnection::connect(server.addr());
+    assert_eq!(try_password(&mut next, PASSWORD), "access granted");
+}
+
+#[test]
+fn a_huge_line_is_refused_and_the_next_client_is_served() {
+    let server = server();
+    let addr = server.addr();
+    let sender = thread::spawn(move || {
+        let mut huge = LineConnection::connect(addr);
+        // The server stops reading after its limit: the rest of the write may be refused.
+        let _ = huge.stream().write_all(&vec![b'x'; 1 << 20]);
+        assert_eq!(
+            huge.read_to_close(),
+            ["line too long (more than 256 bytes): goodbye"]
+        );
+    });
+    sender.join().unwrap();
+    let mut next = LineConnection::connect(addr);
+    assert_eq!(try_password(&mut next, PASSWORD), "access granted");
+}
+
+#[test]
+fn a_silent_client_is_given_up_after_the_timeout() {
+    let mut server = start(&["--password-file", FILE, "--timeout", "1"], None);
+    let mut silent = connect(server.addr());
+    server.expect_line_containing(" connected");
+    let mut next = LineConnection::connect(server.addr());
+    server.expect_line_containing("the client sent nothing in time: connection closed");
+    assert_eq!(read_to_end(&mut silent), b"");
+    assert_eq!(try_password(&mut next, PASSWORD), "access granted");
+}

@@ -1,0 +1,263 @@
+//! Black-box tests of the rock, paper, scissors server: its binary, on port 0,
+//! played over real TCP, a line at a time as `nc` does.
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::net::Shutdown;
+use std::thread;
+
+use lab_test::{LineConnection, Program, connect, read_to_end, reset};
+
+const PATH: &str = env!("CARGO_BIN_EXE_rps-server");
+const NOT_A_MOVE: &str = "not a move: play rock, paper or scissors";
+
+lab_test::server_basics_tests!(PATH, &[], port: 11268, name: "rps-server");
+
+/// A reply line taken apart: the server's move, the outcome, and the score.
+#[derive(Debug, PartialEq)]
+struct Reply {
+    server: String,
+    outcome: String,
+    score: [u32; 3],
+}
+
+/// Reads `server plays <move>: <outcome> (score: you <n>, server <m>, draws <k>)`.
+fn parse(line: &str) -> Reply {
+    try_parse(line).unwrap_or_else(|| panic!("not a reply line: {line:?}"))
+}
+
+fn try_parse(line: &str) -> Option<Reply> {
+    let rest = line.strip_prefix("server plays ")?;
+    let (server, rest) = rest.split_once(": ")?;
+    let (outcome, rest) = rest.split_once(" (score: you ")?;
+    let (you, rest) = rest.split_once(", server ")?;
+    let (them, rest) = rest.split_once(", draws ")?;
+    let draws = rest.strip_suffix(')')?;
+    Some(Reply {
+        server: server.to_string(),
+        outcome: outcome.to_string(),
+        score: [you.parse().ok()?, them.parse().ok()?, draws.parse().ok()?],
+    })
+}
+
+/// What playing `mine` against `theirs` gives, by the rules.
+fn outcome(mine: &str, theirs: &str) -> &'static str {
+    let beats = |a, b| {
+        matches!(
+            (a, b),
+            ("rock", "scissors") | ("paper", "rock") | ("scissors", "paper")
+        )
+    };
+    if beats(mine, theirs) {
+        "you win"
+    } else if beats(theirs, mine) {
+        "you lose"
+    } else {
+        "a draw"
+    }
+}
+
+/// Plays `moves` (as sent) whose meaning is `meant`, checking each reply's outcome
+/// against the rules and the score against the count so far; returns the replies.
+fn play_checked(
+    rps: &mut LineConnection,
+    moves: &[(&str, &str)],
+    score: &mut [u32; 3],
+) -> Vec<String> {
+    let mut replies = Vec::new();
+    for (sent, meant) in moves {
+        rps.send(sent);
+        let line = rps.read_line();
+        let reply = parse(&line);
+        assert!(
+            ["rock", "paper", "scissors"].contains(&reply.server.as_str()),
+            "{line}"
+        );
+        let expected = outcome(meant, &reply.server);
+        assert_eq!(reply.outcome, expected, "{meant} against {}", reply.server);
+        score[["you win", "you lose", "a draw"]
+            .iter()
+            .position(|o| *o == expected)
+            .unwrap()] += 1;
+        assert_eq!(reply.score, *score, "{line}");
+        replies.push(line);
+    }
+    replies
+}
+
+#[test]
+fn each_move_gets_the_servers_move_the_outcome_and_the_score() {
+    let server = Program::server(PATH, &[]);
+    let mut rps = LineConnection::connect(server.addr());
+    let moves: Vec<(&str, &str)> = ["rock", "paper", "scissors"]
+        .iter()
+        .cycle()
+        .take(12)
+        .map(|m| (*m, *m))
+        .collect();
+    play_checked(&mut rps, &moves, &mut [0; 3]);
+}
+
+#[test]
+fn moves_in_any_case_with_surrounding_whitespace_count() {
+    let server = Program::server(PATH, &[]);
+    let mut rps = LineConnection::connect(server.addr());
+    let moves = [
+        ("ROCK", "rock"),
+        ("  Paper\t", "paper"),
+        ("sCiSsOrS  ", "scissors"),
+        ("rock\r", "rock"),
+    ];
+    play_checked(&mut rps, &moves, &mut [0; 3]);
+}
+
+#[test]
+fn anything_else_is_not_a_move_and_changes_no_score() {
+    let server = Program::server(PATH, &[]);
+    let mut rps = LineConnection::connect(server.addr());
+    let mut score = [0; 3];
+    play_checked(&mut rps, &[("rock", "rock")], &mut score);
+    for bad in [
+        "",
+        "rocks",
+        "lizard",
+        "rock paper",
+        "ro ck",
+        "3",
+        "\u{1b}[2J",
+    ] {
+        rps.send(bad);
+        assert_eq!(rps.read_line(), NOT_A_MOVE, "reply to {bad:?}");
+    }
+    play_checked(&mut rps, &[("paper", "paper")], &mut score);
+}
+
+#[test]
+fn the_score_is_kept_per_connection() {
+    let server = Program::server(PATH, &[]);
+    let mut first = LineConnection::connect(server.addr());
+    play_checked(
+        &mut first,
+        &[("rock", "rock"), ("paper", "paper")],
+        &mut [0; 3],
+    );
+    drop(first);
+    let mut second = LineConnection::connect(server.addr());
+    play_checked(&mut second, &[("rock", "rock")], &mut [0; 3]);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_moves() {
+    let moves: Vec<(&str, &str)> = (0..10).map(|_| ("rock", "rock")).collect();
+    let play = || {
+        let server = Program::server(PATH, &["--seed", "42"]);
+        let mut rps = LineConnection::connect(server.addr());
+        play_checked(&mut rps, &moves, &mut [0; 3])
+    };
+    assert_eq!(play(), play());
+}
+
+#[test]
+fn several_lines_in_one_write_and_a_line_in_pieces_are_each_one_move() {
+    let server = Program::server(PATH, &[]);
+    let mut rps = LineConnection::connect(server.addr());
+    rps.send_bytes(b"rock\npaper\nscis");
+    let mut score = [0; 3];
+    for meant in ["rock", "paper"] {
+        let reply = parse(&rps.read_line());
+        score[["you win", "you lose", "a draw"]
+            .iter()
+            .position(|o| *o == outcome(meant, &reply.server))
+            .unwrap()] += 1;
+        assert_eq!(reply.score, score);
+    }
+    rps.send_bytes(b"sors\n");
+    let reply = parse(&rps.read_line());
+    assert_eq!(reply.outcome, outcome("scissors", &reply.server));
+    assert_eq!(reply.score.iter().sum::<u32>(), 3);
+}
+
+#[test]
+fn prints_what_the_player_sent_and_the_reply() {
+    let mut server = Program::server(PATH, &[]);
+    server.expect_line("rps server waits for a player");
+    let mut rps = LineConnection::connect(server.addr());
+    let me = rps.stream().local_addr().unwrap();
+    server.expect_line(&format!("player {me} connected"));
+    rps.send("Rock");
+    let reply = rps.read_line();
+    server.expect_line("player sent \"Rock\"");
+    server.expect_line(&format!("server replies {reply}"));
+    drop(rps);
+    server.expect_line(&format!("player {me} left"));
+}
+
+// The shared rubric: nothing a client sends stops the server.
+
+#[test]
+fn invalid_utf8_is_not_a_move_and_the_game_goes_on() {
+    let mut server = Program::server(PATH, &[]);
+    let mut rps = LineConnection::connect(server.addr());
+    rps.send_bytes(b"r\xFFck\n");
+    assert_eq!(rps.read_line(), NOT_A_MOVE);
+    server.expect_line("player sent \"r\u{FFFD}ck\"");
+    play_checked(&mut rps, &[("rock", "rock")], &mut [0; 3]);
+}
+
+#[test]
+fn control_characters_are_shown_escaped_on_the_console() {
+    let mut server = Program::server(PATH, &[]);
+    let mut rps = LineConnection::connect(server.addr());
+    rps.send("\u{1b}]0;pwned\u{7}");
+    assert_eq!(rps.read_line(), NOT_A_MOVE);
+    server.expect_line("player sent \"\\u{1b}]0;pwned\\u{7}\"");
+}
+
+#[test]
+fn an_empty_connection_and_a_reset_do_not_stop_it() {
+    let mut server = Program::server(PATH, &[]);
+    let empty = connect(server.addr());
+    empty.shutdown(Shutdown::Write).unwrap();
+    drop(empty);
+    let resetting = LineConnection::connect(server.addr());
+    server.expect_line_containing("connected");
+    server.expect_line_containing("left");
+    server.expect_line_containing("connected");
+    reset(resetting.into_stream());
+    server.expect_line_containing("left");
+    let mut next = LineConnection::connect(server.addr());
+    play_checked(&mut next, &[("paper", "paper")], &mut [0; 3]);
+}
+
+#[test]
+fn a_huge_line_is_refused_and_the_next_player_is_served() {
+    let server = Program::server(PATH, &[]);
+    let addr = server.addr();
+    let sender = thread::spawn(move || {
+        let mut huge = LineConnection::connect(addr);
+        // The server stops reading after its limit: the rest of the write may be refused.
+        let mut stream = huge.stream();
+        let _ = stream.write_all(&vec![b'x'; 1 << 20]);
+        let last = huge.next_line();
+        assert_eq!(
+            last.as_deref(),
+            Some("line too long (more than 80 bytes): goodbye")
+        );
+        assert_eq!(huge.next_line(), None, "then the server closes");
+    });
+    sender.join().unwrap();
+    let mut next = LineConnection::connect(addr);
+    play_checked(&mut next, &[("scissors", "scissors")], &mut [0; 3]);
+}
+
+#[test]
+fn a_silent_player_is_given_up_after_the_timeout() {
+    let mut server = Program::server(PATH, &["--timeout", "1"]);
+    let mut silent = connect(server.addr());
+    server.expect_line_containing("connected");
+    let mut next = LineConnection::connect(server.addr());
+    server.expect_line("Closing the connection: the player sent nothing in time");
+    assert_eq!(read_to_end(&mut silent), b"");
+    play_checked(&mut next, &[("rock", "rock")], &mut [0; 3]);
+}
