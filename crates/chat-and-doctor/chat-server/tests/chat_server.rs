@@ -86,7 +86,10 @@ fn the_end_of_the_operators_input_says_goodbye_and_stops() {
     // The client is silent now; the operator presses Ctrl-D.
     server.close_stdin();
     assert_eq!(read_to_end(&mut client), b"Goodbye!");
-    expect_shown(&mut server, "The operator's input has ended: the chat server stops");
+    expect_shown(
+        &mut server,
+        "The operator's input has ended: the chat server stops",
+    );
     assert!(server.wait_exit().success());
 }
 
@@ -136,7 +139,12 @@ fn a_client_that_leaves_is_followed_by_the_next() {
 #[test]
 fn shows_invalid_utf8_with_replacement_characters() {
     let (mut server, mut client) = chat(&[]);
-    client_says(&mut server, &mut client, b"caf\xC3\xA9 \xFF\n", "caf\u{e9} \u{FFFD}");
+    client_says(
+        &mut server,
+        &mut client,
+        b"caf\xC3\xA9 \xFF\n",
+        "caf\u{e9} \u{FFFD}",
+    );
     server.write_stdin("ok\n");
     assert_eq!(read_once(&mut client), "ok");
 }

@@ -76,9 +76,15 @@ fn a_seed_makes_the_whole_conversation_repeatable() {
     let earlier = |reply: &String| reply.starts_with("Earlier you said that you think your number");
     // (`say` checked that each reply is one of the three kinds.)
     assert!(first.iter().any(hedge), "no hedge in {first:#?}");
-    assert!(first.iter().any(earlier), "no earlier sentence in {first:#?}");
+    assert!(
+        first.iter().any(earlier),
+        "no earlier sentence in {first:#?}"
+    );
     let qualifier = |reply: &&String| !hedge(reply) && !earlier(reply);
-    assert!(first.iter().any(|r| qualifier(&r)), "no qualifier in {first:#?}");
+    assert!(
+        first.iter().any(|r| qualifier(&r)),
+        "no qualifier in {first:#?}"
+    );
 }
 
 #[test]

@@ -358,10 +358,7 @@ mod tests {
             (earlier, 1000, "memories"),
             (qualifiers, 2000, "qualifiers"),
         ] {
-            assert!(
-                (count - expected).abs() < 200,
-                "{what}: {count} of 4000"
-            );
+            assert!((count - expected).abs() < 200, "{what}: {count} of 4000");
         }
     }
 

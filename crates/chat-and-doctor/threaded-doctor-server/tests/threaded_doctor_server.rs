@@ -39,7 +39,10 @@ fn twenty_patients_at_once_each_with_their_own_history() {
         for (i, patient) in patients.iter_mut().enumerate() {
             let reply = patient.say(&format!("I am patient {i} and this is my turn {turn}\n"));
             if reply.starts_with("Earlier you said that ") {
-                assert!(reply.contains(&format!("you are patient {i} and")), "{reply}");
+                assert!(
+                    reply.contains(&format!("you are patient {i} and")),
+                    "{reply}"
+                );
                 memories += 1;
             }
         }
@@ -83,7 +86,9 @@ fn ctrl_c_stops_accepting_and_lets_the_sessions_in_progress_end() {
     let mut first = SERVER.connect(&server);
     let mut second = SERVER.connect(&server);
     server.interrupt();
-    server.expect_line("Sessions in progress: 2; waiting for them to end (Ctrl-C again stops at once)");
+    server.expect_line(
+        "Sessions in progress: 2; waiting for them to end (Ctrl-C again stops at once)",
+    );
     // New patients are refused...
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
     // ... and those in session are still answered until they leave.
