@@ -5,7 +5,6 @@
 
 use doctor::Doctor;
 use lab_test::checks::ConversationServer;
-use lab_test::read_to_end;
 
 const PATH: &str = env!("CARGO_BIN_EXE_threaded-doctor-server");
 
@@ -96,7 +95,7 @@ fn ctrl_c_stops_accepting_and_lets_the_sessions_in_progress_end() {
     drop(first);
     second.say("me too\n");
     second.stream.shutdown(std::net::Shutdown::Write).unwrap();
-    assert_eq!(read_to_end(&mut second.stream), b"");
+    assert_eq!(lab_test::read_to_end(&mut second.stream), b"");
     server.expect_line("Server stopped by the user");
     assert!(server.wait_exit().success());
 }
@@ -111,5 +110,5 @@ fn ctrl_c_waits_for_a_silent_patient_no_longer_than_the_timeout() {
     server.expect_line("The client sent nothing for 1 s: giving up on it");
     server.expect_line("Server stopped by the user");
     assert!(server.wait_exit().success());
-    assert_eq!(read_to_end(&mut silent.stream), b"");
+    assert_eq!(lab_test::read_to_end(&mut silent.stream), b"");
 }
