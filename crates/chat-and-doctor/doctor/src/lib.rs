@@ -33,7 +33,7 @@
 //! println!("{reply}"); // for instance: Can you explain why your dog does not like you.
 //! ```
 
-use rand::rngs::StdRng;
+use rand::rngs::{StdRng, SysRng};
 use rand::{RngExt, SeedableRng};
 
 /// What the Doctor says first, before the patient says anything.
@@ -89,7 +89,11 @@ impl Doctor {
     pub fn new(seed: Option<u64>) -> Doctor {
         let rng = match seed {
             Some(seed) => StdRng::seed_from_u64(seed),
-            None => rand::make_rng(),
+            // The system's randomness; should it ever fail, the clock's nanoseconds.
+            None => StdRng::try_from_rng(&mut SysRng).unwrap_or_else(|_| {
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+                StdRng::seed_from_u64(now.map_or(0, |since| since.as_nanos() as u64))
+            }),
         };
         Doctor {
             history: Vec::new(),
