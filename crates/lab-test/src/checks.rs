@@ -517,7 +517,11 @@ impl ConversationServer {
         let mut server = self.start(&["--timeout", "1"]);
         let mut silent = self.connect(&server);
         server.expect_line("The client sent nothing for 1 s: giving up on it");
-        assert_eq!(read_to_end(&mut silent.stream), b"", "the silent client is closed");
+        assert_eq!(
+            read_to_end(&mut silent.stream),
+            b"",
+            "the silent client is closed"
+        );
         self.connect(&server).say("next\n");
     }
 }
