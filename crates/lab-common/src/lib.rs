@@ -10,6 +10,8 @@
 //! - [`shutdown`]: a server (TCP or UDP) that stops gracefully on Ctrl-C (or SIGTERM).
 //! - [`message`]: read one message with a timeout and lossy UTF-8; send a reply;
 //!   show client text on the console without letting it drive the terminal.
+//! - [`conversation`]: the next message of a client that talks until it leaves,
+//!   read in slices so that Ctrl-C is seen while the client is silent.
 //! - [`clock`]: the local time as Python's `time.ctime()` writes it.
 //! - [`args`]: the `--ip`, `--port` and `--timeout` flags every program takes,
 //!   with sentences a person understands for bad values.
@@ -37,6 +39,7 @@
 
 pub mod args;
 pub mod clock;
+pub mod conversation;
 pub mod error;
 pub mod message;
 pub mod shutdown;

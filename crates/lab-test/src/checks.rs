@@ -20,6 +20,7 @@
 //! ```
 
 use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::thread;
 
 use crate::{Program, connect, read_to_end, reset, talk};
@@ -365,4 +366,181 @@ pub fn says_when_no_server_is_running(path: &str) {
         "{console}"
     );
     assert!(!console.contains("panicked"), "{console}");
+}
+
+/// A server that greets each client and then answers each of its messages on the
+/// same connection until the client leaves (the slides' doctor servers), printing
+/// `Client disconnected` when it does.
+///
+/// ```no_run
+/// use lab_test::checks::ConversationServer;
+///
+/// const SERVER: ConversationServer = ConversationServer {
+///     path: "target/debug/doctor-server", // env!("CARGO_BIN_EXE_doctor-server") in a test
+///     args: &["--seed", "7"],
+///     greeting: "Good morning, I hope you are well today.\nWhat can I do for you?",
+///     replies: |_earlier, _message| vec!["Please tell me more.".to_string()],
+/// };
+/// lab_test::conversation_server_tests!(SERVER, port: 21566, name: "doctor-server");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ConversationServer {
+    /// The binary to run.
+    pub path: &'static str,
+    /// Flags to start it with (besides `--port 0`).
+    pub args: &'static [&'static str],
+    /// What it sends first, byte for byte.
+    pub greeting: &'static str,
+    /// Every reply it may give to `message` once the client has said `earlier`.
+    pub replies: fn(earlier: &[String], message: &str) -> Vec<String>,
+}
+
+/// A client talking to a [`ConversationServer`], remembering what it said.
+#[derive(Debug)]
+pub struct Conversation {
+    /// The connection.
+    pub stream: TcpStream,
+    /// What the client has said so far.
+    pub said: Vec<String>,
+    replies: fn(&[String], &str) -> Vec<String>,
+}
+
+impl Conversation {
+    /// Sends `message` and checks that the reply is one the server may give (one read).
+    pub fn say(&mut self, message: &str) -> String {
+        self.say_bytes(message.as_bytes())
+    }
+
+    /// [`say`](Conversation::say) with bytes that need not be UTF-8: the server
+    /// decodes them with `�` for invalid bytes.
+    pub fn say_bytes(&mut self, message: &[u8]) -> String {
+        let text = String::from_utf8_lossy(message).into_owned();
+        let possible = (self.replies)(&self.said, &text);
+        self.stream.write_all(message).unwrap();
+        let reply = crate::read_once(&mut self.stream);
+        assert!(
+            possible.contains(&reply),
+            "the reply to {text:?} was {reply:?}, not one of {possible:#?}"
+        );
+        self.said.push(text);
+        reply
+    }
+}
+
+impl ConversationServer {
+    /// Starts the server on port 0 with its flags and `extra` ones.
+    pub fn start(&self, extra: &[&str]) -> Program {
+        let args: Vec<&str> = self.args.iter().chain(extra).copied().collect();
+        Program::server(self.path, &args)
+    }
+
+    /// Connects as a new client and checks the greeting, byte for byte.
+    pub fn connect(&self, server: &Program) -> Conversation {
+        let mut stream = connect(server.addr());
+        assert_eq!(crate::read_once(&mut stream), self.greeting, "the greeting");
+        Conversation {
+            stream,
+            said: Vec::new(),
+            replies: self.replies,
+        }
+    }
+
+    /// Greets a client, answers its messages, and prints `Client disconnected`
+    /// when it leaves; then the next client is greeted.
+    pub fn greets_and_answers_until_the_client_leaves(&self) {
+        let mut server = self.start(&[]);
+        let mut client = self.connect(&server);
+        for message in ["I am sad about my dog\n", "My mother hates me.\n", "Hi\n"] {
+            client.say(message);
+        }
+        drop(client);
+        server.expect_line("Client disconnected");
+        self.connect(&server).say("next\n");
+    }
+
+    /// Invalid UTF-8 is decoded with replacement characters, never a crash.
+    pub fn survives_invalid_utf8(&self) {
+        let server = self.start(&[]);
+        let mut client = self.connect(&server);
+        client.say_bytes(b"caf\xC3\xA9 \xFF\xFE is mine\n");
+        client.say("after\n");
+    }
+
+    /// Control characters are only text: answered, never a crash.
+    pub fn survives_control_characters(&self) {
+        let server = self.start(&[]);
+        let mut client = self.connect(&server);
+        client.say("\u{1b}]0;pwned\u{7}\u{1b}[2J I am\r\u{8} here\u{0}\n");
+        client.say("after\n");
+    }
+
+    /// A client that leaves without a word: the server goes on with the next.
+    pub fn survives_an_empty_connection(&self) {
+        let mut server = self.start(&[]);
+        let mut client = connect(server.addr());
+        client.shutdown(std::net::Shutdown::Write).unwrap();
+        let greeting = read_to_end(&mut client);
+        assert_eq!(String::from_utf8_lossy(&greeting), self.greeting);
+        server.expect_line("Client disconnected");
+        self.connect(&server).say("next\n");
+    }
+
+    /// A client that resets the connection: a console line, and the next client.
+    pub fn survives_a_reset(&self) {
+        let mut server = self.start(&[]);
+        let client = self.connect(&server);
+        reset(client.stream);
+        server.expect_line("Could not read the message: the client reset the connection");
+        self.connect(&server).say("next\n");
+    }
+
+    /// A 1 MiB message is read a buffer at a time, each piece answered; then the
+    /// next client is served.
+    pub fn survives_a_huge_message(&self) {
+        let server = self.start(&[]);
+        let client = self.connect(&server);
+        let mut sender = client.stream.try_clone().unwrap();
+        let sending = thread::spawn(move || {
+            sender.write_all(&vec![b'x'; 1 << 20]).unwrap();
+            sender.shutdown(std::net::Shutdown::Write).unwrap();
+        });
+        let mut stream = client.stream;
+        let replies = read_to_end(&mut stream);
+        sending.join().unwrap();
+        assert!(!replies.is_empty(), "the pieces are answered");
+        self.connect(&server).say("next\n");
+    }
+
+    /// A client that never sends holds its session for `--timeout` only: then it
+    /// is closed.
+    pub fn gives_up_on_a_silent_client(&self) {
+        let mut server = self.start(&["--timeout", "1"]);
+        let mut silent = self.connect(&server);
+        server.expect_line("The client sent nothing for 1 s: giving up on it");
+        assert_eq!(
+            read_to_end(&mut silent.stream),
+            b"",
+            "the silent client is closed"
+        );
+        self.connect(&server).say("next\n");
+    }
+}
+
+/// Writes the rubric of a [`ConversationServer`] as `#[test]` functions, one per
+/// check, plus [`server_basics_tests!`](crate::server_basics_tests).
+#[macro_export]
+macro_rules! conversation_server_tests {
+    ($server:expr, port: $port:expr, name: $name:expr) => {
+        $crate::server_basics_tests!($server.path, $server.args, port: $port, name: $name);
+
+        $crate::one_shot_server_tests!(@checks $server;
+            greets_and_answers_until_the_client_leaves,
+            survives_invalid_utf8,
+            survives_control_characters,
+            survives_an_empty_connection,
+            survives_a_reset,
+            survives_a_huge_message,
+            gives_up_on_a_silent_client,
+        );
+    };
 }

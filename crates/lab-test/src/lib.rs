@@ -488,3 +488,21 @@ pub fn serve_one_client<T: Send + 'static>(
     });
     (addr, server)
 }
+
+/// Reads what the other side sends next: one read (with [`TIMEOUT`]), as the
+/// lessons' `recv()` does, decoded lossily. Fails the test if the connection is
+/// closed instead.
+pub fn read_once(stream: &mut TcpStream) -> String {
+    let mut buffer = vec![0; 64 * 1024];
+    let size = stream
+        .read(&mut buffer)
+        .unwrap_or_else(|e| panic!("waiting for a reply: {e}"));
+    assert_ne!(size, 0, "the connection was closed instead of a reply");
+    String::from_utf8_lossy(&buffer[..size]).into_owned()
+}
+
+/// One turn of a conversation: sends `message` and returns the reply (one read).
+pub fn ask(stream: &mut TcpStream, message: &str) -> String {
+    stream.write_all(message.as_bytes()).unwrap();
+    read_once(stream)
+}

@@ -1,0 +1,109 @@
+//! # The chat client (the slides)
+//!
+//! Connects to the chat server and prints its greeting; then, again and again,
+//! prompts `> `, sends the line typed followed by a newline, and prints the
+//! server's reply. An empty line (or the end of the input, Ctrl-D) ends the chat;
+//! so does the server closing the connection (`Server disconnected`). It works
+//! unchanged against the doctor servers: a client does not know who answers.
+//!
+//! First run the server:   cargo run -p chat-server     (or doctor-server)
+//! Then, in a second one:  cargo run -p chat-client
+
+use std::io::{self, BufRead, Read, Write};
+use std::net::TcpStream;
+
+use anyhow::anyhow;
+use clap::Parser;
+use lab_common::error::explain_io;
+use lab_common::{ClientArgs, printable};
+
+/// The size of the servers' buffer (the slides' BUFSIZE): the most a line may be,
+/// with its newline, to reach the server as one message.
+const BUFSIZE: usize = 1024;
+
+/// Chat client: sends each line typed and prints the reply, until an empty line.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// A person types the replies on the chat server: wait five minutes for each.
+    #[command(flatten)]
+    server: ClientArgs<21566, 300>,
+}
+
+fn main() -> lab_common::Result {
+    let args = Args::parse();
+
+    // -- Create the socket and connect it to the server
+    let mut server = args.server.connect()?;
+
+    // -- print server.recv(BUFSIZE): the server's greeting
+    let Some(greeting) = receive(&mut server)? else {
+        println!("Server disconnected");
+        return Ok(());
+    };
+    println!("{}", printable(&greeting));
+
+    let mut typed = io::stdin().lock().split(b'\n');
+    loop {
+        // -- message = raw_input('> '); if not message: break
+        print!("> ");
+        io::stdout().flush()?;
+        let Some(line) = typed.next() else {
+            println!(); // Ctrl-D: end the prompt's line
+            break;
+        };
+        let line = line?;
+        let message = String::from_utf8_lossy(&line);
+        let message = message.trim_end_matches('\r');
+        if message.is_empty() {
+            break;
+        }
+        if message.len() >= BUFSIZE {
+            let size = message.len();
+            println!(
+                "That line is {size} bytes: the server reads at most {BUFSIZE} at a time, newline included. Type a shorter one."
+            );
+            continue;
+        }
+
+        // -- server.send(message + '\n')
+        if let Err(e) = server.write_all(format!("{message}\n").as_bytes()) {
+            if !has_left(&e) {
+                return Err(anyhow!("cannot send: {}", explain_io(&e, "the server")).into());
+            }
+        }
+        // -- reply = server.recv(BUFSIZE); if not reply: break
+        let Some(reply) = receive(&mut server)? else {
+            println!("Server disconnected");
+            return Ok(());
+        };
+        println!("{}", printable(&reply));
+    }
+    Ok(())
+}
+
+/// One `recv()`: what the server sent, as text, or `None` once it has closed (or
+/// reset) the connection. A reply may be longer than what a line may be (the
+/// Doctor repeats a sentence with more words), so the buffer is larger.
+fn receive(server: &mut TcpStream) -> anyhow::Result<Option<String>> {
+    let mut buffer = [0; 4 * BUFSIZE];
+    loop {
+        return match server.read(&mut buffer) {
+            Ok(0) => Ok(None),
+            Ok(n) => Ok(Some(String::from_utf8_lossy(&buffer[..n]).into_owned())),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if has_left(&e) => Ok(None),
+            Err(e) => Err(anyhow!("no reply: {}", explain_io(&e, "the server"))),
+        };
+    }
+}
+
+/// Whether an error means that the server has closed the connection.
+fn has_left(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe
+    )
+}
