@@ -67,20 +67,13 @@ fn serve(mut client: PickleReader<TcpStream>, client_id: u16, server: &Server) -
     // -- Step 5: the handshake: send the client its id
     let mut reply = dict([id()]);
     loop {
-        if !send(client.get_mut(), &reply) || server.stop_requested() {
+        if !send(client.get_mut(), client_id, &reply) || server.stop_requested() {
             return client.into_inner();
         }
         // -- Step 6: receive one pickle (read whole, even if it comes in pieces) and load it
-        let why = match client.next_pickle() {
-            Received::Pickle(pickle) => match loads(&pickle) {
-                Ok(value) => {
-                    println!("Client {client_id} sent: {}", printable(&repr(&value)));
-                    reply = dict([id(), ("received", value)]);
-                    continue;
-                }
-                Err(why) => why,
-            },
-            Received::Invalid(why) => why,
+        let loaded = match client.next_pickle() {
+            Received::Pickle(pickle) => loads(&pickle),
+            Received::Invalid(why) => Err(why),
             Received::Closed => {
                 println!("Client {client_id} disconnected");
                 return client.into_inner();
@@ -97,15 +90,29 @@ fn serve(mut client: PickleReader<TcpStream>, client_id: u16, server: &Server) -
                 return client.into_inner();
             }
         };
-        // Not a value: say what was wrong, and go on with the next pickle.
-        println!("Client {client_id} sent a bad pickle: {}", printable(&why));
-        reply = dict([id(), ("error", Value::String(why))]);
+        // Acknowledge the value; or say what was wrong, and go on with the next pickle.
+        reply = match loaded {
+            Ok(value) => {
+                println!("Client {client_id} sent: {}", printable(&repr(&value)));
+                dict([id(), ("received", value)])
+            }
+            Err(why) => {
+                println!("Client {client_id} sent a bad pickle: {}", printable(&why));
+                dict([id(), ("error", Value::String(why))])
+            }
+        };
     }
 }
 
-/// Sends `value`, pickled; false if the client has gone (it says so on the console).
-fn send(clienthandler: &mut TcpStream, value: &Value) -> bool {
-    match dumps(value) {
+/// Sends `reply`, pickled; false if the client has gone (it says so on the console).
+fn send(clienthandler: &mut TcpStream, client_id: u16, reply: &Value) -> bool {
+    // An acknowledgement that would not fit the client's recv(4096) is an error instead.
+    let pickle = dumps(reply).or_else(|why| {
+        println!("Client {client_id}: cannot acknowledge: {why}");
+        let id = ("clientid", Value::I64(client_id.into()));
+        dumps(&dict([id, ("error", Value::String(why))]))
+    });
+    match pickle {
         Ok(pickle) => lab_common::send(clienthandler, pickle),
         Err(why) => {
             eprintln!("{why}");

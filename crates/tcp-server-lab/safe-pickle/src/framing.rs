@@ -164,7 +164,7 @@ impl<R: Read> PickleReader<R> {
                         // No way to tell where these bad bytes end: drop all we have.
                         self.scanner = Scanner::default();
                         self.pending.clear();
-                        return Received::Invalid(why);
+                        return Received::Invalid(crate::shorten(why));
                     }
                     Frame::Incomplete => {}
                 }

@@ -280,7 +280,7 @@ impl Guard {
     fn push_global(&mut self, module: &str, name: &str, op: Instruction<'_>) -> Result<(), String> {
         let global = format!("{module}.{name}");
         if !ALLOWED_GLOBALS.contains(&(module, name)) {
-            let shown = str_repr(&global);
+            let shown = str_repr(&global.chars().take(60).collect::<String>());
             let shown = shown.trim_matches(|c| c == '\'' || c == '"');
             return Err(format!(
                 "refused: the pickle asks for the global {shown} ({} at offset {}); \

@@ -52,15 +52,37 @@ pub fn loads(pickle: &[u8]) -> Result<Value, String> {
             pickle.len()
         ));
     }
-    guard::check(pickle)?;
+    guard::check(pickle).map_err(shorten)?;
     serde_pickle::value_from_slice(pickle, serde_pickle::DeOptions::new())
-        .map_err(|e| format!("not a valid pickle: {e}"))
+        .map_err(|e| shorten(format!("not a valid pickle: {e}")))
 }
 
-/// Python's `pickle.dumps`: the pickle of `value` (protocol 3, which Python 3 reads).
+/// Python's `pickle.dumps`: the pickle of `value` (protocol 3, which Python 3
+/// reads), if it has at most [`MAX_ALLOC_MEM`] bytes, the most the other side's
+/// `recv(4096)` reads.
 pub fn dumps(value: &Value) -> Result<Vec<u8>, String> {
-    serde_pickle::value_to_vec(value, serde_pickle::SerOptions::new())
-        .map_err(|e| format!("cannot pickle {}: {e}", repr::repr(value)))
+    let pickle = serde_pickle::value_to_vec(value, serde_pickle::SerOptions::new())
+        .map_err(|e| format!("cannot pickle the value: {e}"))?;
+    if pickle.len() > MAX_ALLOC_MEM {
+        return Err(format!(
+            "the pickle would have {} bytes, more than the {MAX_ALLOC_MEM} the other side reads",
+            pickle.len()
+        ));
+    }
+    Ok(pickle)
+}
+
+/// The most characters an error says: it goes back to the client, pickled, and
+/// may quote what the client sent.
+const MAX_ERROR: usize = 200;
+
+/// `why`, cut to [`MAX_ERROR`] characters.
+pub(crate) fn shorten(mut why: String) -> String {
+    if let Some((cut, _)) = why.char_indices().nth(MAX_ERROR) {
+        why.truncate(cut);
+        why.push_str("...");
+    }
+    why
 }
 
 /// A Python dict with string keys, such as `{'clientid': 5000}`.
@@ -92,6 +114,27 @@ mod tests {
         // SHORT_BINUNICODE of bytes that are not UTF-8.
         let error = loads(b"\x80\x03\x8c\x01\xff.").unwrap_err();
         assert!(error.starts_with("not a valid pickle: "), "{error}");
+    }
+
+    #[test]
+    fn errors_are_kept_short() {
+        // INT, with 3000 letters for a number: serde-pickle quotes them.
+        let long_literal = format!("I{}\n.", "x".repeat(3000));
+        let error = loads(long_literal.as_bytes()).unwrap_err();
+        assert!(
+            error.len() <= MAX_ERROR + 3,
+            "{} bytes: {error}",
+            error.len()
+        );
+        assert!(error.ends_with("..."), "{error}");
+        assert_eq!(shorten("caf\u{e9}".into()), "caf\u{e9}");
+    }
+
+    #[test]
+    fn dumps_refuses_what_the_other_side_could_not_read_in_one_piece() {
+        let big = Value::String("x".repeat(5000));
+        let error = dumps(&big).unwrap_err();
+        assert!(error.starts_with("the pickle would have 5"), "{error}");
     }
 
     #[test]
