@@ -47,9 +47,10 @@ fn main() -> lab_common::Result {
     while let Some((clienthandler, addr)) = server.accept() {
         let client_id = addr.port();
         println!("Client {client_id} connected from {}", addr.ip());
-        // A silent client holds the server for --timeout at most.
+        // A client that sends nothing, or reads nothing, holds the server for --timeout at most.
         let timeout = Some(args.server.timeout());
-        if let Err(e) = clienthandler.set_read_timeout(timeout) {
+        let timeouts = clienthandler.set_read_timeout(timeout);
+        if let Err(e) = timeouts.and_then(|()| clienthandler.set_write_timeout(timeout)) {
             eprintln!("Cannot serve client {client_id}: {e}");
             continue;
         }
