@@ -1,0 +1,139 @@
+//! Black-box tests of the handshake client: its binary, against servers written
+//! here (a good one, and bad ones), over real TCP.
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::thread::{self, JoinHandle};
+
+use assert_cmd::Command;
+use lab_test::TIMEOUT;
+use safe_pickle::framing::{PickleReader, Received};
+use safe_pickle::{Value, dict, dumps, loads, repr::repr};
+
+const PATH: &str = env!("CARGO_BIN_EXE_handshake-client");
+
+lab_test::client_basics_tests!(PATH, port: 12000, name: "handshake-client");
+
+#[test]
+fn says_when_no_server_is_running() {
+    lab_test::checks::says_when_no_server_is_running(PATH);
+}
+
+/// A server for one client: `greet` is its first message; then it acknowledges
+/// each pickle as the lab's server does. Gives back the reprs of what it received.
+fn server(greet: Vec<u8>) -> (SocketAddr, JoinHandle<Vec<String>>) {
+    let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = ls.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        let (mut client, _) = ls.accept().unwrap();
+        client.set_read_timeout(Some(TIMEOUT)).unwrap();
+        client.write_all(&greet).unwrap();
+        let mut reader = PickleReader::new(client);
+        let mut received = Vec::new();
+        while let Received::Pickle(pickle) = reader.next_pickle() {
+            let value = loads(&pickle).unwrap();
+            received.push(repr(&value));
+            let ack = dict([("clientid", Value::I64(7)), ("received", value)]);
+            reader.get_mut().write_all(&dumps(&ack).unwrap()).unwrap();
+        }
+        received
+    });
+    (addr, server)
+}
+
+fn handshake() -> Vec<u8> {
+    dumps(&dict([("clientid", Value::I64(7))])).unwrap()
+}
+
+fn client(addr: SocketAddr) -> Command {
+    lab_test::client(PATH, addr)
+}
+
+#[test]
+fn prints_its_id_and_each_value_with_the_servers_reply() {
+    let (addr, server) = server(handshake());
+    let values = [
+        "'Hello, server'",
+        "42",
+        "2.5",
+        "[1, 2, 3]",
+        "(1, 'two', 3.0)",
+        "{'name': 'Ada', 'scores': [90, 85]}",
+        "None",
+        "True",
+    ];
+    let mut expected = String::from("The server gave me client id 7\n");
+    for value in values {
+        expected.push_str(&format!(
+            "Sent: {value}\nServer: {{'clientid': 7, 'received': {value}}}\n"
+        ));
+    }
+    client(addr).assert().success().stdout(expected);
+    assert_eq!(server.join().unwrap(), values);
+}
+
+#[test]
+fn with_a_dash_sends_each_line_of_standard_input_as_a_string() {
+    let (addr, server) = server(handshake());
+    client(addr)
+        .arg("-")
+        .write_stdin("hello\nit's me\n")
+        .assert()
+        .success()
+        .stdout(concat!(
+            "The server gave me client id 7\n",
+            "Sent: 'hello'\n",
+            "Server: {'clientid': 7, 'received': 'hello'}\n",
+            "Sent: \"it's me\"\n",
+            "Server: {'clientid': 7, 'received': \"it's me\"}\n",
+        ));
+    assert_eq!(server.join().unwrap(), ["'hello'", "\"it's me\""]);
+}
+
+/// Runs the client against a server that sends `greet` first, then closes;
+/// the client must exit 1 with the line `Error: <error>` and no panic.
+fn fails_with(greet: &[u8], error: &str) {
+    let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = ls.local_addr().unwrap();
+    let greet = greet.to_vec();
+    let server = thread::spawn(move || {
+        let (mut client, _): (TcpStream, _) = ls.accept().unwrap();
+        client.write_all(&greet).unwrap();
+        lab_common::message::close(client);
+    });
+    let assert = client(addr).assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.starts_with(&format!("Error: {error}")), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    server.join().unwrap();
+}
+
+#[test]
+fn says_when_the_server_does_not_send_a_client_id_first() {
+    fails_with(
+        &dumps(&Value::String("hi".into())).unwrap(),
+        "the server did not send {'clientid': <id>} first, but 'hi'",
+    );
+}
+
+#[test]
+fn a_hostile_server_cannot_crash_the_client() {
+    let mut nested = b"\x80\x02N".to_vec();
+    nested.extend(vec![0x85; 4000]);
+    nested.push(b'.');
+    fails_with(
+        &nested,
+        "the server sent a bad pickle: refused: the pickle nests deeper than 100 levels",
+    );
+    fails_with(
+        b"cos\nsystem\n(S'echo pwned'\ntR.",
+        "the server sent a bad pickle: refused: the pickle asks for the global os.system",
+    );
+}
+
+#[test]
+fn says_when_the_server_closes_before_answering() {
+    fails_with(&handshake(), "the server closed the connection");
+}
