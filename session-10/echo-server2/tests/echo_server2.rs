@@ -10,7 +10,34 @@ const SERVER: OneShotServer = OneShotServer {
     reply: |msg| format!("ECHO: {msg}\n"),
 };
 
-lab_test::one_shot_server_tests!(SERVER, port: 8080, name: "echo-server2");
+// The rubric `lab-grade echo-server2` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "echo-server2",
+    env!("CARGO_BIN_EXE_echo-server2"),
+    [
+        listens,
+        replies,
+        prints_message,
+        serves_clients_in_turn,
+        counts_connections,
+        empty_connection,
+        invalid_utf8,
+        reset,
+        huge_message,
+        half_close,
+        nul_bytes,
+        burst,
+        slow_client,
+        silent_client,
+        finishes_client_on_ctrl_c,
+        help,
+        version,
+        bad_arguments,
+        port_in_use,
+        stops_on_ctrl_c,
+        stops_on_sigterm,
+    ]
+);
 
 #[test]
 fn counts_connections_and_shows_each_client_ip_and_port() {

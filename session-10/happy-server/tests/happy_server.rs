@@ -10,7 +10,33 @@ const SERVER: OneShotServer = OneShotServer {
     reply: |_msg| "HELLO. I am the Happy Server :-)\n".to_string(),
 };
 
-lab_test::one_shot_server_tests!(SERVER, port: 8080, name: "happy-server");
+// The rubric `lab-grade happy-server` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "happy-server",
+    env!("CARGO_BIN_EXE_happy-server"),
+    [
+        listens,
+        replies,
+        prints_message,
+        serves_clients_in_turn,
+        empty_connection,
+        invalid_utf8,
+        reset,
+        huge_message,
+        half_close,
+        nul_bytes,
+        burst,
+        slow_client,
+        silent_client,
+        finishes_client_on_ctrl_c,
+        help,
+        version,
+        bad_arguments,
+        port_in_use,
+        stops_on_ctrl_c,
+        stops_on_sigterm,
+    ]
+);
 
 #[test]
 fn prints_the_lesson_console_lines_in_order() {
