@@ -142,8 +142,10 @@ pub enum Signal {
 
 /// The signal while the server waits for clients: `Server stopped by the user`,
 /// status 0, and the port can be bound again at once. `needs` says whether the
-/// lesson itself asks for it ([`Needs::Signals`]) or only our convention does.
-pub fn stops_on(signal: Signal, needs: Needs) -> Stage {
+/// lesson itself asks for it ([`Needs::Signals`]) or only our convention does;
+/// `waiting` is part of the line the server prints before it waits for a client,
+/// if its lesson gives one (Ctrl-C is sent after it).
+pub fn stops_on(signal: Signal, needs: Needs, waiting: Option<&'static str>) -> Stage {
     let (id, checks) = match signal {
         Signal::Interrupt => (
             "stops_on_ctrl_c",
@@ -153,6 +155,9 @@ pub fn stops_on(signal: Signal, needs: Needs) -> Stage {
     };
     Stage::new(id, checks, move |ctx| {
         let mut server = ctx.server(&[])?;
+        if let Some(waiting) = waiting {
+            server.expect_line("", &format!("with {waiting:?}"), |l| l.contains(waiting))?;
+        }
         send(&mut server, signal)?;
         graceful_stop(ctx, &mut server)
     })
@@ -281,14 +286,20 @@ pub fn command_line(name: &'static str, port: u16) -> Vec<Stage> {
     vec![help(port), version(name), bad_arguments()]
 }
 
-/// The stages every TCP server of ours has besides its lesson's: the command
-/// line, a port in use, and a stop on Ctrl-C and SIGTERM. `ctrl_c` says whether
-/// its lesson asks for the Ctrl-C stop (Session 10 does), or only our convention.
-pub fn server(name: &'static str, port: u16, ctrl_c: Needs) -> Vec<Stage> {
+/// The stages every server of ours has besides its lesson's: the command line, a
+/// port in use, and a stop on Ctrl-C and SIGTERM. `ctrl_c` says whether its
+/// lesson asks for the Ctrl-C stop (Session 10 does, after `waiting`: see
+/// [`stops_on`]), or only our convention.
+pub fn server(
+    name: &'static str,
+    port: u16,
+    ctrl_c: Needs,
+    waiting: Option<&'static str>,
+) -> Vec<Stage> {
     let mut stages = command_line(name, port);
     stages.push(port_in_use());
-    stages.push(stops_on(Signal::Interrupt, ctrl_c));
-    stages.push(stops_on(Signal::Terminate, Needs::FlagsAndSignals));
+    stages.push(stops_on(Signal::Interrupt, ctrl_c, waiting));
+    stages.push(stops_on(Signal::Terminate, Needs::FlagsAndSignals, waiting));
     stages
 }
 

@@ -12,7 +12,7 @@
 //! - [`stage`]: a stage, and what a failure tells a student.
 //! - [`hostile`]: what every server must survive, the same for all.
 //! - [`basics`]: the command line and Ctrl-C, as every program of ours has them.
-//! - [`reference`]: the servers a client is graded against.
+//! - [`reference`](mod@reference): the servers a client is graded against.
 //! - [`lessons`]: each lesson's rubrics.
 //! - [`report`]: the grade as text or JSON.
 

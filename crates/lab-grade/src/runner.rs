@@ -83,7 +83,8 @@ impl Launch {
             _ => arg.clone(),
         });
         let mut command = Command::new(args.next().unwrap_or_default());
-        command.args(args).args(extra);
+        // A Rust panic's backtrace would push the program's own lines out of the report.
+        command.args(args).args(extra).env("RUST_BACKTRACE", "0");
         command
     }
 
@@ -188,8 +189,8 @@ impl Program {
     }
 
     /// Starts the server `launch` describes, with `extra` arguments, and waits
-    /// (at most `limit`) until it is ready: until it prints `Listening on
-    /// <address>`, or, where the port is known, until the port is taken.
+    /// (at most `limit`) until it is ready: until it prints `Listening on <address>`,
+    /// or, where the port is known, until the port is taken.
     pub fn start_server(
         launch: &Launch,
         extra: &[&str],

@@ -123,6 +123,7 @@ fn tcp_server() -> Rubric {
         "tcp-server",
         TCP_PORT,
         Needs::FlagsAndSignals,
+        None,
     ));
     Rubric {
         program: "tcp-server",
@@ -423,7 +424,12 @@ fn dealer() -> Rubric {
         ),
     ];
     stages.extend(hostile::stages(&service));
-    stages.extend(basics::server("dealer", GAME_PORT, Needs::FlagsAndSignals));
+    stages.extend(basics::server(
+        "dealer",
+        GAME_PORT,
+        Needs::FlagsAndSignals,
+        None,
+    ));
     Rubric {
         program: "dealer",
         lesson: "interactions",

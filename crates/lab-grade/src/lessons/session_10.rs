@@ -3,6 +3,7 @@
 //! replies, closes, and waits for the next client.
 
 use std::io::Write;
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use crate::basics;
 use crate::hostile::{self, Service};
 use crate::net::{self, show};
 use crate::reference;
-use crate::stage::{Needs, Server, Stage, describe_reply};
+use crate::stage::{Failure, Needs, Server, Stage, describe_reply};
 use crate::{Kind, Rubric};
 
 const PORT: u16 = 8080;
@@ -50,30 +51,39 @@ enum Extra {
 /// (for an echo, something with the message in it), then closes.
 fn serve(reply: fn(&str) -> String) -> hostile::Serve {
     Arc::new(move |server: &mut Server, delay: Duration| {
-        let mut client = server.connect("a new client")?;
+        let client = server.connect("a new client")?;
         if !delay.is_zero() {
             thread::sleep(delay);
         }
-        let _ = client.write_all(b"next");
-        let got = net::read_to_end(&mut client);
-        let echoes = reply("next").contains("next");
-        let served = !got.data.is_empty()
-            && got.error.is_none()
-            && (!echoes || String::from_utf8_lossy(&got.data).contains("next"));
-        if served {
-            return Ok(());
-        }
-        let hint = crate::stage::reply_hint(&got, reply("next").as_bytes(), server.patience);
-        Err(server.fail(
-            "a new client sending \"next\"",
-            format!(
-                "a reply like {}, then the connection closed",
-                show(reply("next").as_bytes(), 60)
-            ),
-            describe_reply(&got),
-            hint,
-        ))
+        served(server, client, reply)
     })
+}
+
+/// Sends `next` on `client` and checks it is served (see [`serve`]).
+fn served(
+    server: &mut Server,
+    mut client: TcpStream,
+    reply: fn(&str) -> String,
+) -> Result<(), Failure> {
+    let _ = client.write_all(b"next");
+    let got = net::read_to_end(&mut client);
+    let echoes = reply("next").contains("next");
+    let ok = !got.data.is_empty()
+        && got.error.is_none()
+        && (!echoes || String::from_utf8_lossy(&got.data).contains("next"));
+    if ok {
+        return Ok(());
+    }
+    let hint = crate::stage::reply_hint(&got, reply("next").as_bytes(), server.patience);
+    Err(server.fail(
+        "a client sending \"next\"",
+        format!(
+            "a reply like {}, then the connection closed",
+            show(reply("next").as_bytes(), 60)
+        ),
+        describe_reply(&got),
+        hint,
+    ))
 }
 
 fn server(name: &'static str, reply: fn(&str) -> String, extra: Extra) -> Rubric {
@@ -125,16 +135,18 @@ fn server(name: &'static str, reply: fn(&str) -> String, extra: Extra) -> Rubric
         stages.push(lists_clients_and_finishes());
     }
     stages.extend(hostile::stages(&service));
+    // Served as the other stages serve a client: the reply's wording is the reply stage's.
     stages.push(basics::finishes_the_client_on_ctrl_c(
         "A client has connected",
-        move |server: &mut Server, mut client: std::net::TcpStream| {
-            let _ = client.write_all(b"last words");
-            let got = net::read_to_end(&mut client);
-            server.check_reply(b"last words", &got, reply("last words").as_bytes())
-        },
+        move |server: &mut Server, client: TcpStream| served(server, client, reply),
     ));
     // The lesson's last step is the stop on Ctrl-C.
-    stages.extend(basics::server(name, PORT, Needs::Signals));
+    stages.extend(basics::server(
+        name,
+        PORT,
+        Needs::Signals,
+        Some("Waiting for Clients to connect"),
+    ));
     Rubric {
         program: name,
         lesson: "session-10",

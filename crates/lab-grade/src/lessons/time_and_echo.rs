@@ -159,6 +159,7 @@ fn time_server() -> Rubric {
         "time-server",
         TIME_PORT,
         Needs::FlagsAndSignals,
+        None,
     ));
     Rubric {
         program: "time-server",
@@ -376,6 +377,7 @@ fn udp_time_server() -> Rubric {
         "udp-time-server",
         TIME_PORT,
         Needs::FlagsAndSignals,
+        None,
     ));
     Rubric {
         program: "udp-time-server",
@@ -605,6 +607,7 @@ fn stream_echo_server() -> Rubric {
         "stream-echo-server",
         ECHO_PORT,
         Needs::FlagsAndSignals,
+        None,
     ));
     Rubric {
         program: "stream-echo-server",
