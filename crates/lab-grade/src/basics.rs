@@ -157,6 +157,8 @@ pub fn stops_on(signal: Signal, needs: Needs, waiting: Option<&'static str>) -> 
         let mut server = ctx.server(&[])?;
         if let Some(waiting) = waiting {
             server.expect_line("", &format!("with {waiting:?}"), |l| l.contains(waiting))?;
+            // Printed just before accept(): let it get there, as a person's Ctrl-C would.
+            server.program.wait_blocked(server.patience);
         }
         send(&mut server, signal)?;
         graceful_stop(ctx, &mut server)

@@ -9,7 +9,7 @@
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -24,7 +24,8 @@ pub type Handler = Arc<dyn Fn(&mut TcpStream) -> Vec<u8> + Send + Sync>;
 pub struct Reference {
     /// Its address.
     pub addr: SocketAddr,
-    stop: Arc<AtomicBool>,
+    /// The port the grader's own wake-up connection comes from, once it stops.
+    stop: Arc<AtomicU16>,
     serving: Option<JoinHandle<Vec<Vec<u8>>>>,
 }
 
@@ -55,16 +56,18 @@ impl Reference {
         let addr = listener
             .local_addr()
             .map_err(|e| no_reference(&e, wanted))?;
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicU16::new(0));
         let stopping = Arc::clone(&stop);
         let patience = ctx.patience;
         let serving = thread::spawn(move || {
             let mut received = Vec::new();
             for stream in listener.incoming() {
-                if stopping.load(Ordering::SeqCst) {
+                let Ok(mut stream) = stream else { continue };
+                // Clients that came before the wake-up connection are still served.
+                let from = stream.peer_addr().map(|a| a.port()).unwrap_or_default();
+                if from == stopping.load(Ordering::SeqCst) {
                     break;
                 }
-                let Ok(mut stream) = stream else { continue };
                 let _ = stream.set_read_timeout(Some(patience));
                 let _ = stream.set_write_timeout(Some(patience));
                 received.push(handler(&mut stream));
@@ -87,9 +90,10 @@ impl Reference {
         let Some(serving) = self.serving.take() else {
             return Vec::new();
         };
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake its accept(): a connection of our own.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5));
+        // Wake its accept(): a connection of our own, from a port it knows.
+        if let Ok(waker) = wake_socket(socket2::Type::STREAM, &self.stop) {
+            let _ = waker.connect_timeout(&self.addr.into(), Duration::from_secs(5));
+        }
         serving.join().unwrap_or_default()
     }
 }
@@ -98,6 +102,20 @@ impl Drop for Reference {
     fn drop(&mut self) {
         self.stop_serving();
     }
+}
+
+/// A socket on loopback whose port is stored in `stop` before it is used: the
+/// reference server stops at what comes from that port.
+fn wake_socket(kind: socket2::Type, stop: &AtomicU16) -> io::Result<socket2::Socket> {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, kind, None)?;
+    socket.bind(&SocketAddr::from((Ipv4Addr::LOCALHOST, 0)).into())?;
+    let port = socket
+        .local_addr()?
+        .as_socket()
+        .map(|a| a.port())
+        .ok_or_else(|| io::Error::other("not an IP address"))?;
+    stop.store(port, Ordering::SeqCst);
+    Ok(socket)
 }
 
 /// The Session 10 servers: one message (one read of 2048 bytes), the reply
@@ -178,7 +196,8 @@ pub fn dealer(secret: i64, answers: usize) -> Handler {
 pub struct UdpReference {
     /// Its address.
     pub addr: SocketAddr,
-    stop: Arc<AtomicBool>,
+    /// The port the grader's own wake-up datagram comes from, once it stops.
+    stop: Arc<AtomicU16>,
     serving: Option<JoinHandle<usize>>,
 }
 
@@ -192,13 +211,13 @@ impl UdpReference {
         let wanted = reference_addr(ctx);
         let socket = UdpSocket::bind(wanted).map_err(|e| no_reference(&e, wanted))?;
         let addr = socket.local_addr().map_err(|e| no_reference(&e, wanted))?;
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(AtomicU16::new(0));
         let stopping = Arc::clone(&stop);
         let serving = thread::spawn(move || {
             let mut got = 0;
             let mut request = [0; 2048];
             while let Ok((_, from)) = socket.recv_from(&mut request) {
-                if stopping.load(Ordering::SeqCst) {
+                if from.port() == stopping.load(Ordering::SeqCst) {
                     break;
                 }
                 got += 1;
@@ -224,10 +243,9 @@ impl UdpReference {
         let Some(serving) = self.serving.take() else {
             return 0;
         };
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake its recv_from(): a datagram of our own.
-        if let Ok(waker) = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)) {
-            let _ = waker.send_to(b"", self.addr);
+        // Wake its recv_from(): a datagram of our own, from a port it knows.
+        if let Ok(waker) = wake_socket(socket2::Type::DGRAM, &self.stop) {
+            let _ = waker.send_to(b"", &self.addr.into());
         }
         serving.join().unwrap_or_default()
     }

@@ -321,6 +321,39 @@ impl Program {
         let _ = self.exited();
     }
 
+    /// Waits (at most `limit`) until the program is blocked, waiting on something
+    /// (a server in `accept()`), as it is when a person presses Ctrl-C. On Linux
+    /// the system says so; elsewhere this waits for its console to be quiet a moment.
+    pub fn wait_blocked(&mut self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        #[cfg(target_os = "linux")]
+        {
+            let stat = format!("/proc/{}/stat", self.child.id());
+            while Instant::now() < deadline {
+                let Ok(text) = std::fs::read_to_string(&stat) else {
+                    return;
+                };
+                // The state is the first field after the command's name in parentheses.
+                let state = text
+                    .rsplit_once(')')
+                    .and_then(|(_, rest)| rest.trim_start().chars().next());
+                if state != Some('R') {
+                    return;
+                }
+                thread::sleep(Duration::from_millis(5));
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        while self
+            .next_line(Duration::from_millis(200).min(limit))
+            .is_ok()
+        {
+            if Instant::now() >= deadline {
+                return;
+            }
+        }
+    }
+
     /// The exit status if the program has exited, without waiting.
     pub fn exited(&mut self) -> Option<ExitStatus> {
         if self.status.is_none() {

@@ -2,8 +2,10 @@
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[cfg(unix)]
 use std::process::Command;
 
+#[cfg(unix)]
 use jiff::Zoned;
 use lab_test::{Program, talk};
 
@@ -38,6 +40,7 @@ lab_grade::rubric_tests!(
 );
 
 /// Reads a time written as Python's time.ctime() writes it, in the zone `tz`.
+#[cfg(unix)]
 fn parse_ctime(text: &str, tz: &str) -> Zoned {
     assert_eq!(text.len(), 24, "not in time.ctime() form: {text:?}");
     let time = jiff::civil::DateTime::strptime("%a %b %e %H:%M:%S %Y", text)
@@ -57,6 +60,7 @@ fn crlf_lines(reply: &[u8]) -> Vec<String> {
     lines
 }
 
+#[cfg(unix)]
 fn server_in_zone(tz: &str) -> Program {
     let mut command = Command::new(PATH);
     command.args(["--port", "0"]).env("TZ", tz);
