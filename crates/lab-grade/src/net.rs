@@ -53,12 +53,19 @@ impl Reply {
 }
 
 /// Reads until the server closes the connection, the read times out, or it fails.
+///
+/// Once the server has closed, the connection is set to end with a reset when
+/// dropped: the side that closes first keeps the port in TIME_WAIT, and a server
+/// without SO_REUSEADDR could not be started again on it at once (the next stage).
 pub fn read_to_end(stream: &mut TcpStream) -> Reply {
     let mut data = Vec::new();
     let mut buffer = [0; 8192];
     loop {
         match stream.read(&mut buffer) {
-            Ok(0) => return Reply { data, error: None },
+            Ok(0) => {
+                let _ = socket2::SockRef::from(&*stream).set_linger(Some(Duration::ZERO));
+                return Reply { data, error: None };
+            }
             Ok(n) => data.extend_from_slice(&buffer[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {

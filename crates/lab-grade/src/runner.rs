@@ -202,10 +202,23 @@ impl Program {
             PortChoice::Zero => 0,
             PortChoice::Lesson(port) => port,
         };
+        let known = (port != 0).then(|| SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
+        // Taken already (a connection of the copy before in TIME_WAIT, another
+        // program): that it is taken will not say that this program took it.
+        let taken_before = known.is_some_and(|addr| port_taken(addr, udp));
         let mut program =
             Program::spawn(launch.to_command(port, extra)).map_err(StartError::Spawn)?;
-        let known = (port != 0).then(|| SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
-        match program.wait_ready(known, udp, limit) {
+        let ready = program.wait_ready(known, udp, limit).and_then(|addr| {
+            if taken_before && program.seen().iter().all(|l| listening_addr(l).is_none()) {
+                // Let it get to accept(), or fail to bind and say so.
+                program.wait_blocked(limit);
+                if let Some(status) = program.exited() {
+                    return Err(Waited::Exited(describe(status)));
+                }
+            }
+            Ok(addr)
+        });
+        match ready {
             Ok(_) => Ok(program),
             Err(waited) => Err(StartError::NotReady(waited, Box::new(program))),
         }

@@ -168,6 +168,12 @@ impl Failure {
         let seen = program.seen();
         self.output = seen[seen.len().saturating_sub(TAIL)..].to_vec();
         self.crash = crash_line(seen);
+        if seen.iter().any(|l| l.contains("Address already in use")) {
+            self.hint = format!(
+                "its port was in use: if by the copy the stage before ran (its connections linger a minute), set SO_REUSEADDR before bind(), as Session 10 shows, or put {{port}} in the command. {}",
+                self.hint
+            );
+        }
         let finished = program.exited().is_some_and(|status| status.success());
         if finished && self.crash.is_none() {
             self.hint = format!(
@@ -291,6 +297,7 @@ impl Ctx {
                     }
                     (Waited::Exited(_), _) => "it stopped before listening: look at its output".to_string(),
                 };
+
                 Err(Failure::new(
                     format!("the command: {}", self.launch.display()),
                     "the server listens",
