@@ -236,36 +236,3 @@ fn prefixed(mut failure: Failure, harm: &str) -> Failure {
     failure.sent = format!("after {harm}: {}", failure.sent);
     failure
 }
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-
-    use super::*;
-
-    #[test]
-    fn the_stages_are_the_issues_list() {
-        let service = Service {
-            serve: Arc::new(|_, _| Ok(())),
-            burst: 8,
-            one_client: false,
-            one_message: false,
-            silent_args: &[],
-        };
-        let ids: Vec<_> = stages(&service).iter().map(|s| s.id).collect();
-        assert_eq!(
-            ids,
-            [
-                "empty_connection",
-                "invalid_utf8",
-                "reset",
-                "huge_message",
-                "half_close",
-                "nul_bytes",
-                "burst",
-                "slow_client",
-                "silent_client"
-            ]
-        );
-    }
-}

@@ -381,6 +381,18 @@ impl Finished {
         Failure::new(sent, expected, got, hint).with_output(&mut self.program)
     }
 
+    /// Fails unless the program exited with status 1, without a crash, having
+    /// printed a line with `part` (a client saying what went wrong).
+    pub fn failed_saying(&mut self, sent: &str, part: &str, hint: &str) -> Result<(), Failure> {
+        let crashed = crash_line(&self.console).is_some();
+        if self.code == Some(1) && self.printed(part) && !crashed {
+            return Ok(());
+        }
+        let status = self.status.clone();
+        let expected = format!("status 1 and a line with {part:?}");
+        Err(self.fail(sent, expected, status, hint))
+    }
+
     /// Fails unless the program exited with status 0 without a crash.
     pub fn succeeded(&mut self, sent: &str) -> Result<(), Failure> {
         if self.code == Some(0) && crash_line(&self.console).is_none() {

@@ -45,12 +45,34 @@ pub fn run_stage(program: &str, path: &str, id: &str) {
     }
 }
 
-/// Fails unless `listed` names every stage of `program`'s rubric, and only those.
-pub fn all_listed(program: &str, listed: &[&str]) {
+/// The groups of stages many rubrics share, by name: `hostile`
+/// ([`hostile::stages`](crate::hostile::stages)), `server_basics`
+/// ([`basics::server`](crate::basics::server)), `client_basics`
+/// ([`basics::client`](crate::basics::client)) and `command_line`
+/// ([`basics::command_line`](crate::basics::command_line)). The names come from
+/// the same list as the tests [`rubric_tests!`](crate::rubric_tests) writes.
+pub const GROUPS: &[(&str, &[&str])] = &[
+    ("hostile", crate::__rubric_group!(hostile names)),
+    ("server_basics", crate::__rubric_group!(server_basics names)),
+    ("client_basics", crate::__rubric_group!(client_basics names)),
+    ("command_line", crate::__rubric_group!(command_line names)),
+];
+
+/// Fails unless `listed` and the stages of the `groups` name every stage of
+/// `program`'s rubric, and only those.
+pub fn all_listed(program: &str, listed: &[&str], groups: &[&str]) {
     let rubric = rubric(program);
+    let mut all = listed.to_vec();
+    for group in groups {
+        let (_, ids) = GROUPS
+            .iter()
+            .find(|(name, _)| name == group)
+            .unwrap_or_else(|| panic!("no group of stages {group}"));
+        all.extend_from_slice(ids);
+    }
     let stages: Vec<&str> = rubric.stages.iter().map(|s| s.id).collect();
-    let missing: Vec<&&str> = stages.iter().filter(|s| !listed.contains(s)).collect();
-    let unknown: Vec<&&str> = listed.iter().filter(|s| !stages.contains(s)).collect();
+    let missing: Vec<&&str> = stages.iter().filter(|s| !all.contains(s)).collect();
+    let unknown: Vec<&&str> = all.iter().filter(|s| !stages.contains(s)).collect();
     assert!(
         missing.is_empty() && unknown.is_empty(),
         "the list of {program}'s rubric stages in its tests is out of date: add {missing:?}, remove {unknown:?}"
@@ -59,29 +81,97 @@ pub fn all_listed(program: &str, listed: &[&str]) {
 
 /// Writes a program's rubric as cargo tests, in a module `rubric`: one `#[test]`
 /// per stage, named as the stage, plus one that fails if the list misses a
-/// stage of the rubric.
+/// stage of the rubric. The stages many rubrics share are named by their group
+/// (see [`GROUPS`]) after a `+`.
 ///
 /// ```ignore
 /// lab_grade::rubric_tests!("echo-server1", env!("CARGO_BIN_EXE_echo-server1"), [
-///     listens, replies, prints_message, // ...
-/// ]);
+///     listens, replies, prints_message, serves_clients_in_turn, finishes_client_on_ctrl_c,
+/// ] + hostile + server_basics);
 /// ```
 #[macro_export]
 macro_rules! rubric_tests {
-    ($program:literal, $path:expr, [$($stage:ident),* $(,)?]) => {
+    ($program:literal, $path:expr, [$($stage:ident),* $(,)?] $(+ $group:ident)*) => {
         /// The program's rubric (`lab-grade`), one test per stage.
         mod rubric {
-            $(
-                #[test]
-                fn $stage() {
-                    $crate::testing::run_stage($program, $path, stringify!($stage));
-                }
-            )*
+            $crate::__rubric_group!(@ids [$($stage),*] tests $program, $path);
+            $( $crate::__rubric_group!($group tests $program, $path); )*
 
             #[test]
             fn every_stage_of_the_rubric_has_a_test() {
-                $crate::testing::all_listed($program, &[$(stringify!($stage)),*]);
+                $crate::testing::all_listed(
+                    $program,
+                    &[$(stringify!($stage)),*],
+                    &[$(stringify!($group)),*],
+                );
             }
         }
     };
+}
+
+/// The stages of each group, written once: as tests, or as their names.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rubric_group {
+    (hostile $($then:tt)*) => {
+        $crate::__rubric_group! {@ids [
+            empty_connection, invalid_utf8, reset, huge_message, half_close,
+            nul_bytes, burst, slow_client, silent_client
+        ] $($then)*}
+    };
+    (server_basics $($then:tt)*) => {
+        $crate::__rubric_group! {@ids [
+            help, version, bad_arguments, port_in_use, stops_on_ctrl_c, stops_on_sigterm
+        ] $($then)*}
+    };
+    (client_basics $($then:tt)*) => {
+        $crate::__rubric_group! {@ids [help, version, bad_arguments, no_server] $($then)*}
+    };
+    (command_line $($then:tt)*) => {
+        $crate::__rubric_group! {@ids [help, version, bad_arguments] $($then)*}
+    };
+    (@ids [$($id:ident),*] names) => {
+        &[$(stringify!($id)),*]
+    };
+    (@ids [$($id:ident),*] tests $program:literal, $path:expr) => {
+        $(
+            #[test]
+            fn $id() {
+                $crate::testing::run_stage($program, $path, stringify!($id));
+            }
+        )*
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GROUPS;
+    use crate::basics;
+    use crate::hostile::{self, Service};
+
+    fn group(name: &str) -> Vec<&'static str> {
+        GROUPS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .1
+            .to_vec()
+    }
+
+    #[test]
+    fn each_group_names_the_stages_its_module_makes() {
+        let service = Service {
+            serve: std::sync::Arc::new(|_, _| Ok(())),
+            burst: 1,
+            one_client: false,
+            one_message: false,
+            silent_args: &[],
+        };
+        let ids = |stages: Vec<crate::Stage>| stages.iter().map(|s| s.id).collect::<Vec<_>>();
+        assert_eq!(ids(hostile::stages(&service)), group("hostile"));
+        let server = basics::server("x", 1, crate::stage::Needs::Signals, None);
+        assert_eq!(ids(server), group("server_basics"));
+        assert_eq!(ids(basics::client("x", 1)), group("client_basics"));
+        assert_eq!(ids(basics::command_line("x", 1)), group("command_line"));
+    }
 }

@@ -19,15 +19,16 @@
 pub mod checks;
 
 use std::ffi::OsStr;
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
+use std::io::Write;
+use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::process::{Command, ExitStatus};
-use std::thread;
 use std::time::Duration;
+
+use lab_grade::net;
 
 /// How long any wait in a test may take before the test fails: generous, so that a
 /// loaded CI machine does not fail a correct program, and finite, so none hangs.
-pub const TIMEOUT: Duration = Duration::from_secs(20);
+pub const TIMEOUT: Duration = lab_grade::testing::PATIENCE;
 
 /// A program under test, started as a child process with its output piped: the
 /// grader's runner ([`lab_grade::Program`]), which fails the test instead of
@@ -167,20 +168,19 @@ pub fn client(path: &str, server: SocketAddr) -> assert_cmd::Command {
 
 /// Connects to `addr`, with [`TIMEOUT`] on the connection and on every read and write.
 pub fn connect(addr: SocketAddr) -> TcpStream {
-    let stream = TcpStream::connect_timeout(&addr, TIMEOUT)
-        .unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"));
-    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    stream.set_write_timeout(Some(TIMEOUT)).unwrap();
-    stream
+    net::connect(addr, TIMEOUT).unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"))
 }
 
 /// Reads until the other side closes the connection (every read with a timeout).
 pub fn read_to_end(stream: &mut TcpStream) -> Vec<u8> {
-    let mut data = Vec::new();
-    stream
-        .read_to_end(&mut data)
-        .unwrap_or_else(|e| panic!("reading until the server closes: {e} (after {data:?})"));
-    data
+    let reply = net::read_to_end(stream);
+    if let Some(error) = reply.error {
+        panic!(
+            "reading until the server closes: {error} (after {:?})",
+            reply.data
+        );
+    }
+    reply.data
 }
 
 /// One exchange as the lessons' clients do it: connect, send `message`, read the
@@ -198,22 +198,12 @@ pub use lab_grade::net::{random_bytes, reset};
 /// The port stays reserved (bound, but not listening) while the returned socket
 /// lives, so no other test can start a server there in the meantime.
 pub fn refusing_addr() -> (socket2::Socket, SocketAddr) {
-    use socket2::{Domain, Socket, Type};
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    socket
-        .bind(&SocketAddr::from((Ipv4Addr::LOCALHOST, 0)).into())
-        .unwrap();
-    let addr = socket.local_addr().unwrap().as_socket().unwrap();
-    (socket, addr)
+    lab_grade::basics::refusing_addr().unwrap()
 }
 
 /// A UDP socket on loopback with [`TIMEOUT`] on its reads, to talk to a UDP server.
 pub fn udp_socket(server: SocketAddr) -> UdpSocket {
-    let local: SocketAddr = match server {
-        SocketAddr::V4(_) => (Ipv4Addr::LOCALHOST, 0).into(),
-        SocketAddr::V6(_) => (Ipv6Addr::LOCALHOST, 0).into(),
-    };
-    let socket = UdpSocket::bind(local).unwrap();
+    let socket = UdpSocket::bind(net::loopback_for(server)).unwrap();
     socket.set_read_timeout(Some(TIMEOUT)).unwrap();
     socket
 }
@@ -222,13 +212,9 @@ pub fn udp_socket(server: SocketAddr) -> UdpSocket {
 /// reading, closes the sending side, and returns everything read until the server
 /// closes. Sending it all before reading would fill both sides' buffers and stall.
 pub fn echo_through(addr: SocketAddr, data: Vec<u8>) -> Vec<u8> {
-    let mut stream = connect(addr);
-    let mut sender = stream.try_clone().unwrap();
-    let sending = thread::spawn(move || {
-        sender.write_all(&data).unwrap();
-        sender.shutdown(std::net::Shutdown::Write).unwrap();
-    });
-    let echoed = read_to_end(&mut stream);
-    sending.join().unwrap();
-    echoed
+    let reply = net::echo_through(addr, data, TIMEOUT).unwrap();
+    if let Some(error) = reply.error {
+        panic!("echoing: {error} (after {} bytes)", reply.data.len());
+    }
+    reply.data
 }

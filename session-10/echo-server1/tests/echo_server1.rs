@@ -19,23 +19,9 @@ lab_grade::rubric_tests!(
         replies,
         prints_message,
         serves_clients_in_turn,
-        empty_connection,
-        invalid_utf8,
-        reset,
-        huge_message,
-        half_close,
-        nul_bytes,
-        burst,
-        slow_client,
-        silent_client,
         finishes_client_on_ctrl_c,
-        help,
-        version,
-        bad_arguments,
-        port_in_use,
-        stops_on_ctrl_c,
-        stops_on_sigterm,
-    ]
+    ] + hostile
+        + server_basics
 );
 
 #[test]

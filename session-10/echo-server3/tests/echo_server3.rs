@@ -21,23 +21,9 @@ lab_grade::rubric_tests!(
         serves_clients_in_turn,
         counts_connections,
         lists_clients_and_finishes,
-        empty_connection,
-        invalid_utf8,
-        reset,
-        huge_message,
-        half_close,
-        nul_bytes,
-        burst,
-        slow_client,
-        silent_client,
         finishes_client_on_ctrl_c,
-        help,
-        version,
-        bad_arguments,
-        port_in_use,
-        stops_on_ctrl_c,
-        stops_on_sigterm,
-    ]
+    ] + hostile
+        + server_basics
 );
 
 /// Connects as `count` clients, each sending one message; returns their addresses.
@@ -54,26 +40,6 @@ fn five_clients(server: &lab_test::Program, count: usize) -> Vec<std::net::Socke
             client.local_addr().unwrap()
         })
         .collect()
-}
-
-#[test]
-fn lists_its_5_clients_and_exits_0() {
-    let mut server = lab_test::Program::server(SERVER.path, &[]);
-    let clients = five_clients(&server, 5);
-    server.expect_line(&format!(
-        "CONNECTION 5. Client IP,PORT: 127.0.0.1, {}",
-        clients[4].port()
-    ));
-    server.expect_line("The following clients have connected to the server:");
-    for (i, client) in clients.iter().enumerate() {
-        server.expect_line(&format!("Client {i}: {client}"));
-    }
-    assert!(server.wait_exit().success());
-    assert!(
-        !server.seen().iter().any(|l| l.contains("stopped")),
-        "{:?}",
-        server.seen()
-    );
 }
 
 #[test]

@@ -11,9 +11,5 @@ lab_grade::rubric_tests!(
         finishes_with_status_0,
         prints_a_reply_without_newline_on_its_line,
         says_when_the_server_closes_without_a_reply,
-        help,
-        version,
-        bad_arguments,
-        no_server,
-    ]
+    ] + client_basics
 );

@@ -22,22 +22,8 @@ lab_grade::rubric_tests!(
         answers_a_non_number,
         answers_a_number_out_of_range,
         every_answer_fits_80_bytes,
-        empty_connection,
-        invalid_utf8,
-        reset,
-        huge_message,
-        half_close,
-        nul_bytes,
-        burst,
-        slow_client,
-        silent_client,
-        help,
-        version,
-        bad_arguments,
-        port_in_use,
-        stops_on_ctrl_c,
-        stops_on_sigterm,
-    ]
+    ] + hostile
+        + server_basics
 );
 
 /// Sends `guess` and returns the dealer's answer (one read, as the page's player does).

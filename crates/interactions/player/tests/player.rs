@@ -12,9 +12,5 @@ lab_grade::rubric_tests!(
         skips_empty_lines,
         says_when_the_dealer_goes_away,
         says_when_the_guesses_run_out,
-        help,
-        version,
-        bad_arguments,
-        no_server,
-    ]
+    ] + client_basics
 );

@@ -11,9 +11,5 @@ lab_grade::rubric_tests!(
         drops_a_windows_line_ending,
         sends_only_the_first_line,
         says_when_standard_input_is_empty,
-        help,
-        version,
-        bad_arguments,
-        no_server,
-    ]
+    ] + client_basics
 );

@@ -17,22 +17,8 @@ lab_grade::rubric_tests!(
         prints_the_message,
         finishes_after_one_message,
         receives_at_most_80_bytes,
-        empty_connection,
-        invalid_utf8,
-        reset,
-        huge_message,
-        half_close,
-        nul_bytes,
-        burst,
-        slow_client,
-        silent_client,
-        help,
-        version,
-        bad_arguments,
-        port_in_use,
-        stops_on_ctrl_c,
-        stops_on_sigterm,
-    ]
+    ] + hostile
+        + server_basics
 );
 
 #[test]

@@ -17,15 +17,7 @@ const PATH: &str = env!("CARGO_BIN_EXE_stream-echo-client");
 lab_grade::rubric_tests!(
     "stream-echo-client",
     env!("CARGO_BIN_EXE_stream-echo-client"),
-    [
-        sends_hello_world,
-        prints_the_echo,
-        sends_its_argument,
-        help,
-        version,
-        bad_arguments,
-        no_server,
-    ]
+    [sends_hello_world, prints_the_echo, sends_its_argument,] + client_basics
 );
 
 /// An echo server for one client; gives back how many bytes it echoed.

@@ -20,22 +20,8 @@ lab_grade::rubric_tests!(
         echoes_each_message_as_it_comes,
         prints_who_connected,
         serves_clients_in_turn,
-        empty_connection,
-        invalid_utf8,
-        reset,
-        huge_message,
-        half_close,
-        nul_bytes,
-        burst,
-        slow_client,
-        silent_client,
-        help,
-        version,
-        bad_arguments,
-        port_in_use,
-        stops_on_ctrl_c,
-        stops_on_sigterm,
-    ]
+    ] + hostile
+        + server_basics
 );
 
 #[test]

@@ -10,9 +10,5 @@ lab_grade::rubric_tests!(
         prints_the_rest,
         works_with_the_pages_server,
         says_when_the_server_sends_nothing,
-        help,
-        version,
-        bad_arguments,
-        no_server,
-    ]
+    ] + client_basics
 );

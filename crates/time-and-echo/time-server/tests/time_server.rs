@@ -21,22 +21,8 @@ lab_grade::rubric_tests!(
         sends_a_nice_day,
         prints_who_connected,
         serves_clients_in_turn,
-        empty_connection,
-        invalid_utf8,
-        reset,
-        huge_message,
-        half_close,
-        nul_bytes,
-        burst,
-        slow_client,
-        silent_client,
-        help,
-        version,
-        bad_arguments,
-        port_in_use,
-        stops_on_ctrl_c,
-        stops_on_sigterm,
-    ]
+    ] + hostile
+        + server_basics
 );
 
 /// Reads a time written as Python's time.ctime() writes it, in the zone `tz`.

@@ -10,8 +10,5 @@ lab_grade::rubric_tests!(
         tries_again_when_the_answer_is_lost,
         gives_up_after_its_tries,
         says_when_nothing_listens,
-        help,
-        version,
-        bad_arguments,
-    ]
+    ] + command_line
 );

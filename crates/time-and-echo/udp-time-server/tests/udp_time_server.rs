@@ -13,11 +13,5 @@ lab_grade::rubric_tests!(
         answers_every_client,
         survives_a_client_gone,
         burst,
-        help,
-        version,
-        bad_arguments,
-        port_in_use,
-        stops_on_ctrl_c,
-        stops_on_sigterm,
-    ]
+    ] + server_basics
 );
