@@ -18,10 +18,19 @@ use anyhow::{Context, anyhow};
 use clap::Parser;
 use lab_grade::{Launch, Rubric, lessons};
 
+const EXAMPLES: &str = "Examples:
+  lab-grade echo-server2 -- python3 echo-server2.py          on the lesson's port (8080)
+  lab-grade dealer -- python3 dealer.py {port}               on a free port, stages in parallel
+  lab-grade echo-server2 --flags -- ./echo-server2 --port {port}
+  lab-grade --list                                           every program, its port and stages
+
+Exit status: 0 when every required stage passes, 1 otherwise.
+The guide: docs/instructors.md";
+
 /// lab-grade: grades a program of the socket labs, in any language, with the
 /// rubric the course's own tests use.
 #[derive(Parser)]
-#[command(version)]
+#[command(version, after_help = EXAMPLES)]
 struct Args {
     /// The program to grade, as the course names it (echo-server2, dealer, ...).
     #[arg(required_unless_present = "list")]
@@ -50,7 +59,7 @@ struct Args {
     stages: Vec<String>,
 
     /// The longest any one wait may take, in seconds.
-    #[arg(long, default_value = "10", value_parser = lab_common::args::parse_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = lab_common::args::parse_seconds)]
     patience: Duration,
 
     /// List the programs and their stages, and exit.
