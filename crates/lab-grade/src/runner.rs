@@ -160,6 +160,10 @@ impl Program {
             // Python buffers its output when it is not on a terminal: lines would
             // come late, or never if it is killed. This makes it print them at once.
             .env("PYTHONUNBUFFERED", "1");
+        // Its own process group, as a terminal gives a command: Ctrl-C reaches all
+        // of it, and so does the end, even the program `cargo run` or a shell started.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let spawned = command.spawn();
         // Close our copies of the pipe's writing end, so reading ends when the program does.
         drop(command);
@@ -434,8 +438,9 @@ impl Program {
     #[allow(unsafe_code)]
     fn signal(&self, signal: libc::c_int) -> io::Result<()> {
         let pid = libc::pid_t::try_from(self.child.id()).map_err(io::Error::other)?;
+        // To the whole process group (-pid), as a terminal sends Ctrl-C.
         // SAFETY: kill(2) only sends a signal; it touches no memory of ours.
-        if unsafe { libc::kill(pid, signal) } == 0 {
+        if unsafe { libc::kill(-pid, signal) } == 0 {
             Ok(())
         } else {
             Err(io::Error::last_os_error())
@@ -445,6 +450,9 @@ impl Program {
 
 impl Drop for Program {
     fn drop(&mut self) {
+        // The whole group: what the program started itself ends with it.
+        #[cfg(unix)]
+        let _ = self.signal(libc::SIGKILL);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -632,6 +640,30 @@ mod tests {
             silent.next_line(short).unwrap_err(),
             Waited::TimedOut(short)
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn what_the_program_started_ends_with_it() {
+        // A shell that starts a server, as `cargo run` does: killing the shell
+        // alone would leave the server holding its port.
+        let port = free_port(false).unwrap();
+        let script = format!(
+            "python3 -c 'import socket, time\ns = socket.socket()\ns.bind((\"127.0.0.1\", {port}))\ns.listen()\ntime.sleep(60)'; echo done"
+        );
+        if python().is_none() {
+            return;
+        }
+        let launch = Launch::command(vec!["sh".into(), "-c".into(), script.into()], port);
+        let program = Program::start_server(&launch, &[], false, LIMIT).unwrap();
+        drop(program);
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        // The server is gone with the shell: the port is free again.
+        let deadline = Instant::now() + LIMIT;
+        while port_taken(addr, false) {
+            assert!(Instant::now() < deadline, "the server outlived its shell");
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 
     #[test]
