@@ -311,3 +311,30 @@ pub fn client(name: &'static str, port: u16) -> Vec<Stage> {
     stages.push(no_server());
     stages
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_refusing_address_refuses_while_it_is_held() {
+        let (_held, addr) = refusing_addr().unwrap();
+        let refused = std::net::TcpStream::connect(addr).unwrap_err();
+        assert_eq!(refused.kind(), std::io::ErrorKind::ConnectionRefused);
+    }
+
+    #[test]
+    fn the_server_stages_grow_from_the_command_line_ones() {
+        let ids = |stages: Vec<Stage>| stages.iter().map(|s| s.id).collect::<Vec<_>>();
+        let server = ids(server("x", 1, Needs::Signals, None));
+        assert!(server.starts_with(&ids(command_line("x", 1))));
+        let needs: Vec<Needs> = super::server("x", 1, Needs::Signals, None)
+            .iter()
+            .map(|s| s.needs)
+            .collect();
+        // Only the lesson's own Ctrl-C stop runs without --flags.
+        assert_eq!(needs.iter().filter(|n| **n == Needs::Signals).count(), 1);
+    }
+}
