@@ -64,7 +64,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
         Stage::new(id, checks, move |ctx: &Ctx| {
             let mut server = ctx.server(&[])?;
             act(&mut server)?;
-            after(&service, &mut server, what, message)
+            after(&service, &mut server, what, message).map_err(|failure| advise(failure, id))
         })
     };
     let mut stages = vec![
@@ -229,6 +229,29 @@ fn finishes_cleanly(server: &mut Server, harm: &str) -> Result<(), Failure> {
             "it serves one message and finishes, as the lesson's server does",
         )),
     }
+}
+
+/// What to do about a crash on the harm of stage `id`, added to the hint.
+fn advise(mut failure: Failure, id: &str) -> Failure {
+    let advice = match id {
+        "empty_connection" => {
+            "a read that gives nothing (Python: recv() returns b'') is a client that left: go on with the next"
+        }
+        "invalid_utf8" => {
+            "decode what a client sends without crashing (Python: .decode(errors='replace'); Rust: String::from_utf8_lossy)"
+        }
+        "reset" => {
+            "a client may reset the connection: catch the error of recv() and send() (Python: ConnectionResetError) and go on with the next"
+        }
+        "huge_message" | "half_close" | "nul_bytes" => {
+            "whatever a client sends, read at most your buffer, answer, and go on with the next"
+        }
+        _ => return failure,
+    };
+    if failure.crash.is_some() || failure.exit.is_some() {
+        failure.hint = format!("{advice}. {}", failure.hint);
+    }
+    failure
 }
 
 /// The failure, saying it came after `harm`.

@@ -72,11 +72,13 @@ impl Report {
                     },
                     Some(failure.to_string()),
                 ),
-                Outcome::Skipped(why) => {
-                    ("SKIP".dimmed(), Some(format!("{:>9}: {why}\n", "skipped")))
-                }
+                Outcome::Skipped(_) => ("SKIP".dimmed(), None),
             };
-            let _ = writeln!(out, "  {mark} {:width$}  {}", stage.id, stage.checks);
+            let why = match &stage.outcome {
+                Outcome::Skipped(why) => format!(" (skipped: {why})").dimmed().to_string(),
+                _ => String::new(),
+            };
+            let _ = writeln!(out, "  {mark} {:width$}  {}{why}", stage.id, stage.checks);
             if let Some(detail) = detail {
                 for line in detail.lines() {
                     let _ = writeln!(out, "       {line}");
