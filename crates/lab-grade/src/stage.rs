@@ -94,9 +94,7 @@ impl Stage {
         let flags = matches!(self.needs, Needs::Flags | Needs::FlagsAndSignals);
         let signals = matches!(self.needs, Needs::Signals | Needs::FlagsAndSignals);
         if flags && !ctx.launch.flags {
-            return Outcome::Skipped(
-                "a convention of our programs: add --flags".into(),
-            );
+            return Outcome::Skipped("a convention of our programs: add --flags".into());
         }
         if signals && !cfg!(unix) {
             return Outcome::Skipped("it sends Ctrl-C as a signal: Unix only".into());
