@@ -160,8 +160,8 @@ impl Failure {
         }
     }
 
-    /// Attaches `program`'s last lines and exit status, and, when it crashed,
-    /// says so in the hint.
+    /// Attaches `program`'s last lines, its exit status and its crash (after
+    /// letting it finish printing); a port in use gets its hint.
     pub fn with_output(mut self, program: &mut Program) -> Failure {
         program.settle();
         self.exit = program.exited().map(describe);
@@ -171,13 +171,6 @@ impl Failure {
         if seen.iter().any(|l| l.contains("Address already in use")) {
             self.hint = format!(
                 "its port was in use: if by the copy the stage before ran (its connections linger a minute), set SO_REUSEADDR before bind(), as Session 10 shows, or put {{port}} in the command. {}",
-                self.hint
-            );
-        }
-        let finished = program.exited().is_some_and(|status| status.success());
-        if finished && self.crash.is_none() {
-            self.hint = format!(
-                "the program had finished (status 0): a server serves its clients in a loop. {}",
                 self.hint
             );
         }
@@ -428,7 +421,15 @@ impl Server {
         got: impl Into<String>,
         hint: impl Into<String>,
     ) -> Failure {
-        Failure::new(sent, expected, got, hint).with_output(&mut self.program)
+        let mut failure = Failure::new(sent, expected, got, hint).with_output(&mut self.program);
+        let finished = self.program.exited().is_some_and(|status| status.success());
+        if finished && failure.crash.is_none() {
+            failure.hint = format!(
+                "the server had finished (status 0): a server serves its clients in a loop. {}",
+                failure.hint
+            );
+        }
+        failure
     }
 
     /// Connects as a new client.

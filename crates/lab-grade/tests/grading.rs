@@ -254,7 +254,7 @@ fn the_pages_servers_do_what_the_page_does_and_no_more() {
     assert!(
         finished
             .hint
-            .starts_with("the program had finished (status 0)"),
+            .starts_with("the server had finished (status 0)"),
         "{finished}"
     );
 
