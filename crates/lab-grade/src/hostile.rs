@@ -174,6 +174,8 @@ pub fn stages(service: &Service) -> Vec<Stage> {
             let args = if ctx.flags() { silent.silent_args } else { &[] };
             let mut server = ctx.server(args)?;
             let _silent = server.connect("a client that sends nothing")?;
+            // The next client waits this long behind the silent one.
+            server.patience = ctx.silent.min(ctx.patience);
             let served = (silent.serve)(&mut server, Duration::ZERO);
             served.map_err(|mut failure| {
                 failure.hint = format!(

@@ -73,6 +73,7 @@ impl Rubric {
         Ctx {
             launch,
             patience,
+            silent: patience,
             udp: self.kind == Kind::UdpServer,
         }
     }

@@ -268,6 +268,7 @@ mod tests {
         Ctx {
             launch: Launch::ours("client", false),
             patience: Duration::from_secs(20),
+            silent: Duration::from_secs(20),
             udp: false,
         }
     }

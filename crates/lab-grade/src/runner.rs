@@ -106,17 +106,41 @@ impl Launch {
     }
 }
 
-/// A free TCP (and, by luck, UDP) port on loopback, for a server to be started on.
+/// Where [`free_port`] looks: below every system's ephemeral ports (Linux's start
+/// at 32768, macOS's and Windows' at 49152), so that no program given port 0 by
+/// the system can take it between our look and the program's bind.
+const FREE_PORTS: std::ops::Range<u16> = 20000..32000;
+
+/// A free port on loopback (TCP, or UDP), for a program under test to bind.
+///
+/// The port is free when this returns, not reserved: the program binds it a
+/// moment later. So the ports are handed out in turn from a random start, never
+/// twice in a row within this process, and outside the system's ephemeral range.
 pub fn free_port(udp: bool) -> io::Result<u16> {
-    if udp {
-        Ok(UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?
-            .local_addr()?
-            .port())
-    } else {
-        Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
-            .local_addr()?
-            .port())
+    use std::sync::atomic::{AtomicU32, Ordering};
+    // How many ports were handed out, plus a random start (u32::MAX: not yet drawn).
+    static NEXT: AtomicU32 = AtomicU32::new(u32::MAX);
+    let span = u32::from(FREE_PORTS.end - FREE_PORTS.start);
+    let start = crate::net::random_bytes(4);
+    let start = u32::from_le_bytes([start[0], start[1], start[2], start[3]]) % span;
+    let _ = NEXT.compare_exchange(u32::MAX, start, Ordering::SeqCst, Ordering::SeqCst);
+    for _ in 0..span {
+        let offset = NEXT.fetch_add(1, Ordering::SeqCst) % span;
+        let port = FREE_PORTS.start + u16::try_from(offset).unwrap_or_default();
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let free = if udp {
+            UdpSocket::bind(addr).is_ok()
+        } else {
+            TcpListener::bind(addr).is_ok()
+        };
+        if free {
+            return Ok(port);
+        }
     }
+    Err(io::Error::new(
+        io::ErrorKind::AddrInUse,
+        "no free port on loopback",
+    ))
 }
 
 /// Why a wait ended without what it waited for.
@@ -563,6 +587,16 @@ mod tests {
             Some("[::1]:81".parse().unwrap())
         );
         assert_eq!(listening_addr("Listening soon"), None);
+    }
+
+    #[test]
+    fn free_ports_are_outside_the_ephemeral_range_and_never_the_same_twice() {
+        let ports: Vec<u16> = (0..50).map(|_| free_port(false).unwrap()).collect();
+        assert!(ports.iter().all(|p| FREE_PORTS.contains(p)), "{ports:?}");
+        let mut unique = ports.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ports.len(), "{ports:?}");
     }
 
     #[test]

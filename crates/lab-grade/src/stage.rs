@@ -252,6 +252,8 @@ pub struct Ctx {
     pub launch: Launch,
     /// The longest any one wait may take.
     pub patience: Duration,
+    /// How long a client may wait behind a silent one (at most `patience`).
+    pub silent: Duration,
     /// Whether the program is a UDP server.
     pub udp: bool,
 }
