@@ -353,9 +353,7 @@ pub fn says_when_no_server_is_running(path: &str) {
     let (_reserved, addr) = crate::refusing_addr();
     let mut client = Program::start(path, &["--port", &addr.port().to_string()]);
     // Only an offer: a client that does not read its input may have exited already.
-    if let Some(stdin) = client.stdin.as_mut() {
-        let _ = stdin.write_all(b"1\n");
-    }
+    let _ = client.inner.write_stdin(b"1\n");
     client.close_stdin();
     assert_eq!(client.wait_exit().code(), Some(1));
     let console = client.seen().join("\n");

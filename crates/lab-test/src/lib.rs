@@ -20,28 +20,27 @@ pub mod checks;
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream, UdpSocket};
+use std::process::{Command, ExitStatus};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use lab_grade::net;
 
 /// How long any wait in a test may take before the test fails: generous, so that a
 /// loaded CI machine does not fail a correct program, and finite, so none hangs.
-pub const TIMEOUT: Duration = Duration::from_secs(20);
+pub const TIMEOUT: Duration = lab_grade::testing::PATIENCE;
 
-/// A program under test, started as a child process with its output piped.
+/// A program under test, started as a child process with its output piped: the
+/// grader's runner ([`lab_grade::Program`]), which fails the test instead of
+/// returning errors.
 ///
 /// Its stdout and stderr share one pipe, read line by line (the console a student
 /// would see, in the order the program wrote it); [`expect_line`](Program::expect_line)
 /// waits for a line.
 #[derive(Debug)]
 pub struct Program {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: Receiver<String>,
-    seen: Vec<String>,
-    addr: Option<SocketAddr>,
+    pub(crate) inner: lab_grade::Program,
 }
 
 impl Program {
@@ -55,39 +54,11 @@ impl Program {
 
     /// Starts `command` (to set its environment, say), with its standard streams
     /// piped; it does not wait for anything.
-    pub fn spawn(mut command: Command) -> Program {
-        // One pipe for both stdout and stderr (as `2>&1` does): the lines come in
-        // the order the program wrote them, as on a student's terminal.
-        let (console, writer) = std::io::pipe().expect("a pipe");
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(writer.try_clone().expect("a pipe"))
-            .stderr(writer)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
-        // Close our copies of the pipe's writing end, so that reading ends when the program does.
-        drop(command);
-        let (tx, lines) = channel();
-        thread::spawn(move || {
-            // Lossy: a program may print what a client sent, valid UTF-8 or not.
-            for line in BufReader::new(console).split(b'\n') {
-                let Ok(line) = line else { break };
-                let line = String::from_utf8_lossy(&line)
-                    .trim_end_matches('\r')
-                    .to_string();
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let stdin = child.stdin.take();
-        Program {
-            child,
-            stdin,
-            lines,
-            seen: Vec::new(),
-            addr: None,
-        }
+    pub fn spawn(command: Command) -> Program {
+        let shown = format!("{command:?}");
+        let inner = lab_grade::Program::spawn(command)
+            .unwrap_or_else(|e| panic!("cannot start {shown}: {e}"));
+        Program { inner }
     }
 
     /// Starts a server on port 0 (`--port 0` is added to `args`) and waits for its
@@ -105,11 +76,9 @@ impl Program {
 
     /// Waits for the listening line and remembers the address it names.
     pub fn wait_listening(&mut self) -> SocketAddr {
-        let line = self.expect_line_containing("Listening on ");
-        let addr = listening_addr(&line)
-            .unwrap_or_else(|| panic!("cannot read an address in the listening line {line:?}"));
-        self.addr = Some(addr);
-        addr
+        self.inner
+            .wait_ready(None, false, TIMEOUT)
+            .unwrap_or_else(|waited| self.fail(&format!("the listening line: {waited}")))
     }
 
     /// The server's port, as a command-line argument for its clients.
@@ -119,7 +88,8 @@ impl Program {
 
     /// The address to reach the server at (loopback if it listens on every network).
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.inner
+            .addr()
             .expect("the program has not printed its listening line")
     }
 
@@ -139,117 +109,53 @@ impl Program {
 
     /// Waits for the next line that `matches` accepts and returns it.
     pub fn expect(&mut self, matches: impl Fn(&str) -> bool, what: &str) -> String {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if matches(&line) {
-                        return line;
-                    }
-                }
-                Err(RecvTimeoutError::Timeout) => {
-                    panic!(
-                        "waited {TIMEOUT:?} for {what}; the program printed:\n{}",
-                        self.console()
-                    )
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    let status = self.child.wait().ok();
-                    panic!(
-                        "the program exited ({status:?}) before printing {what}; it printed:\n{}",
-                        self.console()
-                    )
-                }
-            }
-        }
+        self.inner
+            .wait_for(matches, TIMEOUT)
+            .unwrap_or_else(|waited| self.fail(&format!("{what}: {waited}")))
     }
 
     /// Every line read so far (the ones [`expect_line`](Program::expect_line) went past too).
     pub fn seen(&self) -> &[String] {
-        &self.seen
+        self.inner.seen()
     }
 
-    fn console(&self) -> String {
-        self.seen.iter().map(|l| format!("    {l}\n")).collect()
+    fn fail(&self, what: &str) -> ! {
+        let console: String = self.seen().iter().map(|l| format!("    {l}\n")).collect();
+        panic!("waited for {what}; the program printed:\n{console}")
     }
 
     /// Waits for the program to exit, reading the rest of what it prints, and
     /// returns its status. Fails the test after [`TIMEOUT`].
     pub fn wait_exit(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + TIMEOUT;
-        // The output pipes close when the program exits: read until then.
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => self.seen.push(line),
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => {
-                    panic!(
-                        "the program did not exit within {TIMEOUT:?}; it printed:\n{}",
-                        self.console()
-                    )
-                }
-            }
-        }
-        self.child.wait().unwrap()
+        self.inner
+            .wait_exit(TIMEOUT)
+            .unwrap_or_else(|waited| self.fail(&format!("the program to exit: {waited}")))
     }
 
     /// Writes `text` to the program's standard input.
     pub fn write_stdin(&mut self, text: &str) {
-        let stdin = self.stdin.as_mut().expect("stdin was closed");
-        stdin.write_all(text.as_bytes()).unwrap();
-        stdin.flush().unwrap();
+        self.inner.write_stdin(text.as_bytes()).unwrap();
     }
 
     /// Closes the program's standard input (end of file).
     pub fn close_stdin(&mut self) {
-        self.stdin = None;
+        self.inner.close_stdin();
     }
 
     /// Sends SIGINT, as Ctrl-C in a terminal does.
     #[cfg(unix)]
     pub fn interrupt(&self) {
-        self.signal(libc::SIGINT);
+        self.inner.interrupt().unwrap();
     }
 
     /// Sends SIGTERM, as `kill` does.
     #[cfg(unix)]
     pub fn terminate(&self) {
-        self.signal(libc::SIGTERM);
-    }
-
-    #[cfg(unix)]
-    #[allow(unsafe_code)]
-    fn signal(&self, signal: libc::c_int) {
-        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
-        // SAFETY: kill(2) only sends a signal; it touches no memory of ours.
-        let result = unsafe { libc::kill(pid, signal) };
-        assert_eq!(result, 0, "kill({pid}, {signal}) failed");
+        self.inner.terminate().unwrap();
     }
 }
 
-impl Drop for Program {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The address in a listening line such as `Listening on 127.0.0.1:8080 (UDP)`,
-/// turned into one a test can reach: loopback for 0.0.0.0 and ::.
-pub fn listening_addr(line: &str) -> Option<SocketAddr> {
-    let (_, rest) = line.split_once("Listening on ")?;
-    let mut addr: SocketAddr = rest.split_whitespace().next()?.parse().ok()?;
-    if addr.ip().is_unspecified() {
-        addr.set_ip(match addr.ip() {
-            IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        });
-    }
-    Some(addr)
-}
+pub use lab_grade::runner::listening_addr;
 
 /// The client program at `path`, pointed at the server at `server` (`--port`), run
 /// by assert_cmd with [`TIMEOUT`] as a limit.
@@ -263,20 +169,19 @@ pub fn client(path: &str, server: SocketAddr) -> assert_cmd::Command {
 
 /// Connects to `addr`, with [`TIMEOUT`] on the connection and on every read and write.
 pub fn connect(addr: SocketAddr) -> TcpStream {
-    let stream = TcpStream::connect_timeout(&addr, TIMEOUT)
-        .unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"));
-    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    stream.set_write_timeout(Some(TIMEOUT)).unwrap();
-    stream
+    net::connect(addr, TIMEOUT).unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"))
 }
 
 /// Reads until the other side closes the connection (every read with a timeout).
 pub fn read_to_end(stream: &mut TcpStream) -> Vec<u8> {
-    let mut data = Vec::new();
-    stream
-        .read_to_end(&mut data)
-        .unwrap_or_else(|e| panic!("reading until the server closes: {e} (after {data:?})"));
-    data
+    let reply = net::read_to_end(stream);
+    if let Some(error) = reply.error {
+        panic!(
+            "reading until the server closes: {error} (after {:?})",
+            reply.data
+        );
+    }
+    reply.data
 }
 
 /// One exchange as the lessons' clients do it: connect, send `message`, read the
@@ -287,72 +192,32 @@ pub fn talk(addr: SocketAddr, message: &[u8]) -> Vec<u8> {
     read_to_end(&mut stream)
 }
 
-/// Closes `stream` with a reset (RST) instead of a normal close (FIN), as a client
-/// that crashes or pulls the cable does.
-pub fn reset(stream: TcpStream) {
-    socket2::SockRef::from(&stream)
-        .set_linger(Some(Duration::ZERO))
-        .unwrap();
-    drop(stream);
-}
+pub use lab_grade::net::{random_bytes, reset};
 
 /// An address on loopback where nothing listens: connecting to it is refused.
 ///
 /// The port stays reserved (bound, but not listening) while the returned socket
 /// lives, so no other test can start a server there in the meantime.
 pub fn refusing_addr() -> (socket2::Socket, SocketAddr) {
-    use socket2::{Domain, Socket, Type};
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    socket
-        .bind(&SocketAddr::from((Ipv4Addr::LOCALHOST, 0)).into())
-        .unwrap();
-    let addr = socket.local_addr().unwrap().as_socket().unwrap();
-    (socket, addr)
+    lab_grade::basics::refusing_addr().unwrap()
 }
 
 /// A UDP socket on loopback with [`TIMEOUT`] on its reads, to talk to a UDP server.
 pub fn udp_socket(server: SocketAddr) -> UdpSocket {
-    let local: SocketAddr = match server {
-        SocketAddr::V4(_) => (Ipv4Addr::LOCALHOST, 0).into(),
-        SocketAddr::V6(_) => (Ipv6Addr::LOCALHOST, 0).into(),
-    };
-    let socket = UdpSocket::bind(local).unwrap();
+    let socket = UdpSocket::bind(net::loopback_for(server)).unwrap();
     socket.set_read_timeout(Some(TIMEOUT)).unwrap();
     socket
-}
-
-/// `len` pseudo-random bytes, different at every call (xorshift, seeded from the
-/// clock): data with no pattern a server could get right by accident.
-pub fn random_bytes(len: usize) -> Vec<u8> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let mut state = (nanos as u64) | 1;
-    let mut bytes = Vec::with_capacity(len + 8);
-    while bytes.len() < len {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        bytes.extend_from_slice(&state.to_le_bytes());
-    }
-    bytes.truncate(len);
-    bytes
 }
 
 /// Sends `data` through an echo connection to `addr` from a second thread while
 /// reading, closes the sending side, and returns everything read until the server
 /// closes. Sending it all before reading would fill both sides' buffers and stall.
 pub fn echo_through(addr: SocketAddr, data: Vec<u8>) -> Vec<u8> {
-    let mut stream = connect(addr);
-    let mut sender = stream.try_clone().unwrap();
-    let sending = thread::spawn(move || {
-        sender.write_all(&data).unwrap();
-        sender.shutdown(std::net::Shutdown::Write).unwrap();
-    });
-    let echoed = read_to_end(&mut stream);
-    sending.join().unwrap();
-    echoed
+    let reply = net::echo_through(addr, data, TIMEOUT).unwrap();
+    if let Some(error) = reply.error {
+        panic!("echoing: {error} (after {} bytes)", reply.data.len());
+    }
+    reply.data
 }
 
 /// A connection to a server whose messages are lines (as `nc` sends and shows

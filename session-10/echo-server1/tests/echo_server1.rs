@@ -10,7 +10,19 @@ const SERVER: OneShotServer = OneShotServer {
     reply: |msg| format!("ECHO: {msg}\n"),
 };
 
-lab_test::one_shot_server_tests!(SERVER, port: 8080, name: "echo-server1");
+// The rubric `lab-grade echo-server1` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "echo-server1",
+    env!("CARGO_BIN_EXE_echo-server1"),
+    [
+        listens,
+        replies,
+        prints_message,
+        serves_clients_in_turn,
+        finishes_client_on_ctrl_c,
+    ] + hostile
+        + server_basics
+);
 
 #[test]
 fn prints_the_message_plain_when_not_on_a_terminal() {

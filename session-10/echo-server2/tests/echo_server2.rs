@@ -10,23 +10,20 @@ const SERVER: OneShotServer = OneShotServer {
     reply: |msg| format!("ECHO: {msg}\n"),
 };
 
-lab_test::one_shot_server_tests!(SERVER, port: 8080, name: "echo-server2");
-
-#[test]
-fn counts_connections_and_shows_each_client_ip_and_port() {
-    let mut server = SERVER.start(&[]);
-    for n in 1..=3 {
-        let mut client = lab_test::connect(server.addr());
-        let me = client.local_addr().unwrap();
-        std::io::Write::write_all(&mut client, b"hi").unwrap();
-        assert_eq!(lab_test::read_to_end(&mut client), b"ECHO: hi\n");
-        server.expect_line(&format!(
-            "CONNECTION {n}. Client IP,PORT: {}, {}",
-            me.ip(),
-            me.port()
-        ));
-    }
-}
+// The rubric `lab-grade echo-server2` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "echo-server2",
+    env!("CARGO_BIN_EXE_echo-server2"),
+    [
+        listens,
+        replies,
+        prints_message,
+        serves_clients_in_turn,
+        counts_connections,
+        finishes_client_on_ctrl_c,
+    ] + hostile
+        + server_basics
+);
 
 /// Control characters from a client are shown escaped on the console, so a client
 /// cannot retitle (or clear, or recolour) the operator's terminal; the reply is

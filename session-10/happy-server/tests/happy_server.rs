@@ -10,7 +10,19 @@ const SERVER: OneShotServer = OneShotServer {
     reply: |_msg| "HELLO. I am the Happy Server :-)\n".to_string(),
 };
 
-lab_test::one_shot_server_tests!(SERVER, port: 8080, name: "happy-server");
+// The rubric `lab-grade happy-server` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "happy-server",
+    env!("CARGO_BIN_EXE_happy-server"),
+    [
+        listens,
+        replies,
+        prints_message,
+        serves_clients_in_turn,
+        finishes_client_on_ctrl_c,
+    ] + hostile
+        + server_basics
+);
 
 #[test]
 fn prints_the_lesson_console_lines_in_order() {

@@ -6,11 +6,25 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use lab_test::{Program, connect, read_to_end, reset};
+use lab_test::{Program, connect};
 
 const PATH: &str = env!("CARGO_BIN_EXE_dealer");
 
-lab_test::server_basics_tests!(PATH, &[], port: 11267, name: "dealer");
+// The rubric `lab-grade dealer` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "dealer",
+    env!("CARGO_BIN_EXE_dealer"),
+    [
+        listens,
+        plays_a_game,
+        prints_the_secret,
+        finishes_after_the_game,
+        answers_a_non_number,
+        answers_a_number_out_of_range,
+        every_answer_fits_80_bytes,
+    ] + hostile
+        + server_basics
+);
 
 /// Sends `guess` and returns the dealer's answer (one read, as the page's player does).
 fn guess(dealer: &mut TcpStream, guess: &str) -> String {
@@ -36,16 +50,6 @@ fn play_by_bisection(dealer: &mut TcpStream) -> (i64, usize) {
 }
 
 #[test]
-fn a_whole_game_finds_the_secret_and_the_dealer_exits_0() {
-    let mut server = Program::server(PATH, &[]);
-    let mut dealer = connect(server.addr());
-    let (secret, _) = play_by_bisection(&mut dealer);
-    server.expect_line(&format!("the secret is {secret}"));
-    assert!(server.wait_exit().success());
-    assert_eq!(read_to_end(&mut dealer), b"", "the game is over");
-}
-
-#[test]
 fn prints_the_lesson_lines() {
     let mut server = Program::server(PATH, &[]);
     server.expect_line("dealer waits for player to connect");
@@ -59,33 +63,6 @@ fn prints_the_lesson_lines() {
 }
 
 #[test]
-fn answers_a_guess_that_is_not_a_number_and_the_game_goes_on() {
-    let server = Program::server(PATH, &[]);
-    let mut dealer = connect(server.addr());
-    for bad in ["five", "4.5", "0x3", " "] {
-        let answer = guess(&mut dealer, bad);
-        assert_eq!(
-            answer,
-            "not a whole number: guess a whole number from 0 to 9"
-        );
-    }
-    play_by_bisection(&mut dealer);
-}
-
-#[test]
-fn answers_a_number_out_of_0_to_9_and_the_game_goes_on() {
-    let server = Program::server(PATH, &[]);
-    let mut dealer = connect(server.addr());
-    for out in ["10", "-1"] {
-        assert_eq!(
-            guess(&mut dealer, out),
-            "out of range: guess a whole number from 0 to 9"
-        );
-    }
-    play_by_bisection(&mut dealer);
-}
-
-#[test]
 fn accepts_guesses_with_spaces_and_newlines_as_typed_in_nc() {
     let mut server = Program::server(PATH, &[]);
     let mut dealer = connect(server.addr());
@@ -95,51 +72,6 @@ fn accepts_guesses_with_spaces_and_newlines_as_typed_in_nc() {
         "{answer}"
     );
     server.expect_line("dealer received  4 ");
-}
-
-#[test]
-fn a_player_who_leaves_does_not_end_the_game_for_the_next() {
-    let mut server = Program::server(PATH, &[]);
-    let quitter = connect(server.addr());
-    server.expect_line("dealer waits for a guess");
-    reset(quitter);
-    server.expect_line("the player left before finding the secret");
-    let mut next = connect(server.addr());
-    play_by_bisection(&mut next);
-    assert!(server.wait_exit().success());
-}
-
-#[test]
-fn a_silent_player_is_given_up_after_the_timeout() {
-    let mut server = Program::server(PATH, &["--timeout", "1"]);
-    let mut silent = connect(server.addr());
-    server.expect_line("dealer waits for a guess");
-    let mut next = connect(server.addr());
-    server.expect_line("The client sent nothing for 1 s: giving up on it");
-    assert_eq!(read_to_end(&mut silent), b"");
-    play_by_bisection(&mut next);
-}
-
-#[test]
-fn every_answer_fits_the_players_80_byte_buffer_whatever_the_guess() {
-    let server = Program::server(PATH, &[]);
-    let mut dealer = connect(server.addr());
-    let long_junk = "x".repeat(80);
-    let long_number = "9".repeat(30); // a whole number, far out of 0 to 9
-    for bad in [
-        long_junk.as_str(),
-        long_number.as_str(),
-        "-9223372036854775808",
-    ] {
-        let answer = guess(&mut dealer, bad);
-        assert!(answer.len() <= 80, "{} bytes: {answer:?}", answer.len());
-        assert!(
-            answer.ends_with("guess a whole number from 0 to 9"),
-            "{answer:?}"
-        );
-    }
-    // The answers stayed in step with the guesses: a normal game follows.
-    play_by_bisection(&mut dealer);
 }
 
 /// Ctrl-C in the middle of a game says at once that the dealer stops after this

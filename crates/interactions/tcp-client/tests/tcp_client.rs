@@ -1,5 +1,5 @@
 //! Black-box tests of the TCP client: its binary, driven through its standard
-//! input, against a server written here that records what it receives.
+//! input, against the grader's reference server, which records what it receives.
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -12,7 +12,18 @@ use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_tcp-client");
 
-lab_test::client_basics_tests!(PATH, port: 41267, name: "tcp-client");
+// The rubric `lab-grade tcp-client` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "tcp-client",
+    env!("CARGO_BIN_EXE_tcp-client"),
+    [
+        sends_the_line,
+        prints_the_lesson_lines,
+        drops_a_windows_line_ending,
+        sends_only_the_first_line,
+        says_when_standard_input_is_empty,
+    ] + client_basics
+);
 
 /// A server for one client; gives back all it received until the client closed.
 fn recording_server() -> (SocketAddr, JoinHandle<Vec<u8>>) {
@@ -30,48 +41,6 @@ fn recording_server() -> (SocketAddr, JoinHandle<Vec<u8>>) {
 
 fn client(addr: SocketAddr) -> Command {
     lab_test::client(PATH, addr)
-}
-
-#[test]
-fn sends_the_typed_line_without_its_newline() {
-    let (addr, server) = recording_server();
-    client(addr)
-        .write_stdin("hello there\n")
-        .assert()
-        .success()
-        .stdout("client is connected\nGive message : ");
-    assert_eq!(server.join().unwrap(), b"hello there");
-}
-
-#[test]
-fn drops_a_windows_line_ending_too() {
-    let (addr, server) = recording_server();
-    client(addr).write_stdin("hello\r\n").assert().success();
-    assert_eq!(server.join().unwrap(), b"hello");
-}
-
-#[test]
-fn sends_only_the_first_line() {
-    let (addr, server) = recording_server();
-    client(addr)
-        .write_stdin("first\nsecond\n")
-        .assert()
-        .success();
-    assert_eq!(server.join().unwrap(), b"first");
-}
-
-#[test]
-fn says_when_standard_input_is_empty() {
-    let (addr, server) = recording_server();
-    let assert = client(addr).write_stdin("").assert().code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(stderr.contains("standard input ended"), "{stderr}");
-    assert_eq!(server.join().unwrap(), b"");
-}
-
-#[test]
-fn says_when_no_server_is_running() {
-    lab_test::checks::says_when_no_server_is_running(PATH);
 }
 
 /// An empty line would send no bytes at all: the client refuses it in one line,

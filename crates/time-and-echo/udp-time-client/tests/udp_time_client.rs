@@ -1,99 +1,24 @@
-//! Black-box tests of the UDP time client: its binary, against UDP sockets of the
-//! test that answer, stay silent, or lose the first datagram.
+//! Black-box tests of the UDP time client: its binary, against the grader's
+//! reference UDP servers, which answer, stay silent, or lose the first datagram.
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::UdpSocket;
-use std::thread::{self, JoinHandle};
 
-use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
 use lab_test::TIMEOUT;
 
-const PATH: &str = env!("CARGO_BIN_EXE_udp-time-client");
-
-lab_test::client_basics_tests!(PATH, port: 9999, name: "udp-time-client");
-
-/// A UDP server that ignores the first `lose` datagrams and answers the next one
-/// with `answer`; it gives back how many datagrams it got.
-fn server(lose: usize, answer: &'static [u8]) -> (UdpSocket, JoinHandle<usize>) {
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket.set_read_timeout(Some(TIMEOUT)).unwrap();
-    let serving = socket.try_clone().unwrap();
-    let handle = thread::spawn(move || {
-        let mut request = [0; 2048];
-        for got in 1.. {
-            let (_, from) = serving.recv_from(&mut request).unwrap();
-            if got > lose {
-                serving.send_to(answer, from).unwrap();
-                return got;
-            }
-        }
-        unreachable!()
-    });
-    (socket, handle)
-}
-
-fn client(socket: &UdpSocket, timeout: &str) -> Command {
-    let mut command = lab_test::client(PATH, socket.local_addr().unwrap());
-    command.args(["--timeout", timeout]);
-    command
-}
-
-#[test]
-fn prints_the_time_it_is_sent() {
-    let (socket, server) = server(0, b"Wed Dec 29 19:14:15 2017\r\n");
-    client(&socket, "5")
-        .assert()
-        .success()
-        .stdout("The time got from the server is Wed Dec 29 19:14:15 2017\n");
-    assert_eq!(server.join().unwrap(), 1);
-}
-
-#[test]
-fn tries_again_when_the_answer_is_lost() {
-    let (socket, server) = server(1, b"Wed Dec 29 19:14:15 2017\r\n");
-    let assert = client(&socket, "3").assert().success();
-    let output = assert.get_output();
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        "The time got from the server is Wed Dec 29 19:14:15 2017\n"
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "No answer within 1.0 s (try 1 of 3)\n"
-    );
-    assert_eq!(server.join().unwrap(), 2, "one datagram lost, one answered");
-}
-
-#[test]
-fn gives_up_after_its_tries_when_no_answer_comes() {
-    // A socket that receives and never answers: every datagram is "lost".
-    let silent = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let port = silent.local_addr().unwrap().port();
-    let assert = client(&silent, "0.6")
-        .arg("--tries")
-        .arg("3")
-        .assert()
-        .code(1);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert_eq!(
-        stderr.matches("No answer within 0.2 s").count(),
-        3,
-        "{stderr}"
-    );
-    assert!(
-        stderr.ends_with(&format!(
-            "Error: no answer from 127.0.0.1:{port} after 3 tries: is the server running? (UDP cannot tell)\n"
-        )),
-        "{stderr}"
-    );
-    // It really sent its 3 datagrams.
-    silent.set_read_timeout(Some(TIMEOUT)).unwrap();
-    for _ in 0..3 {
-        silent.recv(&mut [0; 64]).unwrap();
-    }
-}
+// The rubric `lab-grade udp-time-client` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "udp-time-client",
+    env!("CARGO_BIN_EXE_udp-time-client"),
+    [
+        prints_the_time,
+        tries_again_when_the_answer_is_lost,
+        gives_up_after_its_tries,
+        says_when_nothing_listens,
+    ] + command_line
+);
 
 /// On loopback with nothing listening the system answers "port unreachable": the
 /// client says so at once, in one line, instead of trying again and again.

@@ -1,0 +1,263 @@
+//! What every TCP server must survive, the same stages for all: an empty
+//! connection, invalid UTF-8, a reset, a huge message, a half-close, NUL bytes, a
+//! slow client, a silent client and a burst of connections.
+//!
+//! Each stage does its harm as one client, then checks what a user sees: the
+//! server is still up and serves the next client ([`Service::serve`], which each
+//! program's rubric gives, and which checks that a client is served, not the
+//! reply's exact wording: the reply stage does that). No stage reads the
+//! program's console.
+
+use std::io::Write;
+use std::net::{Shutdown, TcpStream};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use crate::net::{self, show};
+use crate::stage::{Ctx, Failure, Server, Stage, crash_line};
+
+/// Serves one normal client on a running server, waiting `delay` between
+/// connecting and sending (a slow client), and checks that it is served.
+pub type Serve = Arc<dyn Fn(&mut Server, Duration) -> Result<(), Failure> + Send + Sync>;
+
+/// How a server serves its clients, as the hostile stages need to know it.
+#[derive(Clone)]
+pub struct Service {
+    /// Serves one normal client and checks it is served.
+    pub serve: Serve,
+    /// How many clients connect at once in the burst (echo-server3 finishes
+    /// after 5 clients: fewer for it).
+    pub burst: usize,
+    /// It serves one client and finishes (the dealer after a game): after the
+    /// slow client, there is no next one.
+    pub one_client: bool,
+    /// It serves one message and finishes (tcp-server): after a harmful message
+    /// it must finish cleanly instead of serving another client.
+    pub one_message: bool,
+    /// The arguments (with the shared flags) that make it give up on a silent
+    /// client in 1 s; empty for a server that never waits on a client.
+    pub silent_args: &'static [&'static str],
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service")
+            .field("burst", &self.burst)
+            .field("one_client", &self.one_client)
+            .field("one_message", &self.one_message)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How long a slow client waits between connecting and sending.
+pub const SLOW: Duration = Duration::from_millis(300);
+
+/// The hostile stages, for a server served as `service` says.
+pub fn stages(service: &Service) -> Vec<Stage> {
+    let harm = |id,
+                checks,
+                what: &'static str,
+                message: bool,
+                act: fn(&mut Server) -> Result<(), Failure>| {
+        let service = service.clone();
+        Stage::new(id, checks, move |ctx: &Ctx| {
+            let mut server = ctx.server(&[])?;
+            act(&mut server)?;
+            after(&service, &mut server, what, message).map_err(|failure| advise(failure, id))
+        })
+    };
+    let mut stages = vec![
+        harm(
+            "empty_connection",
+            "a client that connects and closes without sending: still serves the next",
+            "a client that closed without sending",
+            false,
+            |server| {
+                let mut client = server.connect("a client that closes at once")?;
+                let _ = client.shutdown(Shutdown::Write);
+                let _ = net::read_to_end(&mut client);
+                Ok(())
+            },
+        ),
+        harm(
+            "invalid_utf8",
+            "a message that is not UTF-8: no crash, still serves the next",
+            r#"a client that sent "Hi \xFF\xFE there""#,
+            true,
+            |server| send_and_close(server, b"Hi \xFF\xFE there"),
+        ),
+        harm(
+            "reset",
+            "a client that resets the connection: still serves the next",
+            "a client that reset the connection",
+            false,
+            |server| {
+                net::reset(server.connect("a client that resets")?);
+                Ok(())
+            },
+        ),
+        harm(
+            "huge_message",
+            "a 1 MiB message: no crash, still serves the next",
+            "a client that sent 1 MiB",
+            true,
+            |server| {
+                let client = server.connect("a client sending 1 MiB")?;
+                let mut writer = client.try_clone().map_err(|e| server.unreachable("", &e))?;
+                let sending = thread::spawn(move || {
+                    // The server may close after one read: the rest of the write may be refused.
+                    let _ = writer.write_all(&vec![b'x'; 1 << 20]);
+                });
+                read_a_little(client);
+                let _ = sending.join();
+                Ok(())
+            },
+        ),
+        harm(
+            "half_close",
+            "a message then end of sending (as `nc -N` does): still serves the next",
+            "a client that sent \"Test\" and ended its sending",
+            true,
+            |server| {
+                let mut client = server.connect("a client that half-closes")?;
+                let _ = client.write_all(b"Test");
+                let _ = client.shutdown(Shutdown::Write);
+                let _ = net::read_to_end(&mut client);
+                Ok(())
+            },
+        ),
+        harm(
+            "nul_bytes",
+            "a message with NUL bytes: no crash, still serves the next",
+            r#"a client that sent "a\0b\0\0c""#,
+            true,
+            |server| send_and_close(server, b"a\0b\0\0c"),
+        ),
+    ];
+    let burst = service.clone();
+    stages.push(Stage::new(
+        "burst",
+        "a burst of clients that connect at once and leave: still serves the next",
+        move |ctx: &Ctx| {
+            let mut server = ctx.server(&[])?;
+            let clients: Vec<TcpStream> = (0..burst.burst)
+                .map(|_| server.connect("a burst of clients"))
+                .collect::<Result<_, _>>()?;
+            drop(clients);
+            after(
+                &burst,
+                &mut server,
+                "a burst of 8 clients that left at once",
+                false,
+            )
+        },
+    ));
+    let slow = service.clone();
+    stages.push(Stage::new(
+        "slow_client",
+        "a client that waits before sending is served, and so is the next",
+        move |ctx: &Ctx| {
+            let mut server = ctx.server(&[])?;
+            (slow.serve)(&mut server, SLOW).map_err(|f| prefixed(f, "a slow client"))?;
+            if slow.one_client || slow.one_message {
+                return Ok(());
+            }
+            after(&slow, &mut server, "a slow client", false)
+        },
+    ));
+    let silent = service.clone();
+    stages.push(Stage::new(
+        "silent_client",
+        "a client that never sends does not block the next one for ever",
+        move |ctx: &Ctx| {
+            let args = if ctx.flags() { silent.silent_args } else { &[] };
+            let mut server = ctx.server(args)?;
+            let _silent = server.connect("a client that sends nothing")?;
+            // The next client waits this long behind the silent one.
+            server.patience = ctx.silent.min(ctx.patience);
+            let served = (silent.serve)(&mut server, Duration::ZERO);
+            served.map_err(|mut failure| {
+                failure.hint = format!(
+                    "a client that sends nothing must not block the others: give up on it after a timeout (Python: socket.settimeout). {}",
+                    failure.hint
+                );
+                prefixed(failure, "a silent client")
+            })
+        },
+    ));
+    stages
+}
+
+/// Sends `message` as a client, reads what comes (one read), and leaves.
+fn send_and_close(server: &mut Server, message: &[u8]) -> Result<(), Failure> {
+    let mut client = server.connect(&format!("a client sending {}", show(message, 40)))?;
+    let _ = client.write_all(message);
+    read_a_little(client);
+    Ok(())
+}
+
+/// Reads one piece of the server's answer (or its close), so it has handled the
+/// message, then drops the connection.
+fn read_a_little(mut client: TcpStream) {
+    let _ = net::read_once(&mut client, 4096);
+}
+
+/// After the harm: the next client is served (or, for a one-message server
+/// given a message, it finished cleanly).
+fn after(service: &Service, server: &mut Server, harm: &str, message: bool) -> Result<(), Failure> {
+    if service.one_message && message {
+        return finishes_cleanly(server, harm);
+    }
+    (service.serve)(server, Duration::ZERO).map_err(|f| prefixed(f, harm))
+}
+
+/// A one-message server finishes with status 0, without a crash.
+fn finishes_cleanly(server: &mut Server, harm: &str) -> Result<(), Failure> {
+    let status = server.program.wait_exit(server.patience);
+    let crash = crash_line(server.program.seen());
+    match status {
+        Ok(status) if status.success() && crash.is_none() => Ok(()),
+        Ok(status) => Err(server.fail(
+            format!("the harm: {harm}"),
+            "the server prints the message and finishes with status 0",
+            crate::runner::describe(status),
+            "decode what a client sends without crashing (Python: .decode(errors='replace'))",
+        )),
+        Err(waited) => Err(server.fail(
+            format!("the harm: {harm}"),
+            "the server prints the message and finishes with status 0",
+            waited.to_string(),
+            "it serves one message and finishes, as the lesson's server does",
+        )),
+    }
+}
+
+/// What to do about a crash on the harm of stage `id`, added to the hint.
+fn advise(mut failure: Failure, id: &str) -> Failure {
+    let advice = match id {
+        "empty_connection" => {
+            "a read that gives nothing (Python: recv() returns b'') is a client that left: go on with the next"
+        }
+        "invalid_utf8" => {
+            "decode what a client sends without crashing (Python: .decode(errors='replace'); Rust: String::from_utf8_lossy)"
+        }
+        "reset" => {
+            "a client may reset the connection: catch the error of recv() and send() (Python: ConnectionResetError) and go on with the next"
+        }
+        "huge_message" | "half_close" | "nul_bytes" => {
+            "whatever a client sends, read at most your buffer, answer, and go on with the next"
+        }
+        _ => return failure,
+    };
+    if failure.crash.is_some() || failure.exit.is_some() {
+        failure.hint = format!("{advice}. {}", failure.hint);
+    }
+    failure
+}
+
+/// The failure, saying it came after `harm`.
+fn prefixed(mut failure: Failure, harm: &str) -> Failure {
+    failure.sent = format!("after {harm}: {}", failure.sent);
+    failure
+}

@@ -1,0 +1,235 @@
+//! The grader's side of a connection: connect, send, read until the server
+//! closes, reset; every wait bounded, every failure an error to report.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Connects to `addr`, with `limit` on the connection and on every read and write.
+///
+/// A refused connection is tried again for a moment: a server that has bound its
+/// port may not be listening yet.
+pub fn connect(addr: SocketAddr, limit: Duration) -> io::Result<TcpStream> {
+    let deadline = Instant::now() + Duration::from_millis(500);
+    let stream = loop {
+        match TcpStream::connect_timeout(&addr, limit) {
+            Err(e) if e.kind() == io::ErrorKind::ConnectionRefused && Instant::now() < deadline => {
+                thread::sleep(Duration::from_millis(10));
+            }
+            result => break result?,
+        }
+    };
+    stream.set_read_timeout(Some(limit))?;
+    stream.set_write_timeout(Some(limit))?;
+    Ok(stream)
+}
+
+/// What came back on a connection, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// The bytes read.
+    pub data: Vec<u8>,
+    /// How reading ended: `None` when the server closed the connection normally.
+    pub error: Option<io::ErrorKind>,
+}
+
+impl Reply {
+    /// Whether the read timed out with the connection still open.
+    pub fn timed_out(&self) -> bool {
+        matches!(
+            self.error,
+            Some(io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+        )
+    }
+
+    /// Whether the server reset the connection.
+    pub fn reset(&self) -> bool {
+        matches!(
+            self.error,
+            Some(io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted)
+        )
+    }
+}
+
+/// Reads until the server closes the connection, the read times out, or it fails.
+///
+/// Once the server has closed, the connection is set to end with a reset when
+/// dropped: the side that closes first keeps the port in TIME_WAIT, and a server
+/// without SO_REUSEADDR could not be started again on it at once (the next stage).
+pub fn read_to_end(stream: &mut TcpStream) -> Reply {
+    let mut data = Vec::new();
+    let mut buffer = [0; 8192];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => {
+                let _ = socket2::SockRef::from(&*stream).set_linger(Some(Duration::ZERO));
+                return Reply { data, error: None };
+            }
+            Ok(n) => data.extend_from_slice(&buffer[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Reply {
+                    data,
+                    error: Some(e.kind()),
+                };
+            }
+        }
+    }
+}
+
+/// Reads one piece (one read), waiting at most the stream's timeout.
+pub fn read_once(stream: &mut TcpStream, max: usize) -> io::Result<Vec<u8>> {
+    let mut buffer = vec![0; max];
+    let n = stream.read(&mut buffer)?;
+    buffer.truncate(n);
+    Ok(buffer)
+}
+
+/// One exchange as the lessons' clients do it: connect, send `message`, read the
+/// reply until the server closes the connection. A write the server refused
+/// (it closed first) is not an error: what it sent is still read.
+pub fn talk(addr: SocketAddr, message: &[u8], limit: Duration) -> io::Result<Reply> {
+    let mut stream = connect(addr, limit)?;
+    let _ = stream.write_all(message);
+    Ok(read_to_end(&mut stream))
+}
+
+/// Sends `data` from a second thread while reading, then closes the sending side,
+/// and returns everything read until the server closes. (Sending it all before
+/// reading would fill both sides' buffers and stall an echo.)
+pub fn echo_through(addr: SocketAddr, data: Vec<u8>, limit: Duration) -> io::Result<Reply> {
+    let mut stream = connect(addr, limit)?;
+    let mut sender = stream.try_clone()?;
+    let sending = thread::spawn(move || {
+        let sent = sender.write_all(&data);
+        let _ = sender.shutdown(Shutdown::Write);
+        sent
+    });
+    let reply = read_to_end(&mut stream);
+    let sent = sending
+        .join()
+        .unwrap_or_else(|_| Err(io::Error::other("the sending thread failed")));
+    match sent {
+        Err(e) if reply.error.is_none() && reply.data.is_empty() => Err(e),
+        _ => Ok(reply),
+    }
+}
+
+/// Closes `stream` with a reset (RST) instead of a normal close (FIN), as a client
+/// that crashes or pulls the cable does.
+pub fn reset(stream: TcpStream) {
+    let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+    drop(stream);
+}
+
+/// A loopback address of `server`'s family, any port: where a client binds.
+pub fn loopback_for(server: SocketAddr) -> SocketAddr {
+    match server {
+        SocketAddr::V4(_) => (std::net::Ipv4Addr::LOCALHOST, 0).into(),
+        SocketAddr::V6(_) => (std::net::Ipv6Addr::LOCALHOST, 0).into(),
+    }
+}
+
+/// `len` pseudo-random bytes, different at every call (xorshift, seeded from the
+/// clock): data with no pattern a server could get right by accident.
+pub fn random_bytes(len: usize) -> Vec<u8> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(1);
+    let mut state = (nanos as u64) | 1;
+    let mut bytes = Vec::with_capacity(len + 8);
+    while bytes.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    bytes.truncate(len);
+    bytes
+}
+
+/// Bytes as a person reads them: text where they are printable, `\xFF` escapes
+/// elsewhere, cut after `max` characters.
+pub fn show(bytes: &[u8], max: usize) -> String {
+    let mut shown = String::from("\"");
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\n' => shown.push_str("\\n"),
+                '\r' => shown.push_str("\\r"),
+                '\t' => shown.push_str("\\t"),
+                '"' => shown.push_str("\\\""),
+                '\\' => shown.push_str("\\\\"),
+                c if c.is_control() => shown.push_str(&format!("\\u{{{:x}}}", c as u32)),
+                c => shown.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            shown.push_str(&format!("\\x{b:02X}"));
+        }
+        if shown.chars().count() > max {
+            let cut: String = shown.chars().take(max).collect();
+            return format!("{cut}...\" ({} bytes)", bytes.len());
+        }
+    }
+    shown.push('"');
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use std::net::TcpListener;
+
+    const LIMIT: Duration = Duration::from_secs(20);
+
+    #[test]
+    fn show_escapes_what_is_not_printable() {
+        assert_eq!(show(b"Hi \xFF\xFE\n", 80), r#""Hi \xFF\xFE\n""#);
+        assert_eq!(show(b"a\0b", 80), r#""a\u{0}b""#);
+        assert_eq!(show(&[b'x'; 100], 5), "\"xxxx...\" (100 bytes)");
+    }
+
+    #[test]
+    fn talk_reads_until_the_server_closes() {
+        let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = ls.local_addr().unwrap();
+        let server = thread::spawn(move || {
+            let (mut cs, _) = ls.accept().unwrap();
+            let mut got = [0; 4];
+            cs.read_exact(&mut got).unwrap();
+            cs.write_all(b"ok ").unwrap();
+            cs.write_all(&got).unwrap();
+        });
+        let reply = talk(addr, b"Test", LIMIT).unwrap();
+        assert_eq!(reply.data, b"ok Test");
+        assert_eq!(reply.error, None);
+        server.join().unwrap();
+    }
+
+    #[test]
+    fn a_silent_server_is_a_timeout_not_a_hang() {
+        let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+        let reply = talk(ls.local_addr().unwrap(), b"hi", Duration::from_millis(100)).unwrap();
+        assert!(reply.timed_out(), "{reply:?}");
+    }
+
+    #[test]
+    fn a_refused_connection_is_an_error() {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        assert!(connect(port, LIMIT).is_err());
+    }
+
+    #[test]
+    fn random_bytes_differ() {
+        assert_eq!(random_bytes(10).len(), 10);
+        assert_ne!(random_bytes(64), random_bytes(64));
+    }
+}
