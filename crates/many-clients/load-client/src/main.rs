@@ -164,7 +164,7 @@ fn main() -> lab_common::Result {
     }
     if summary.ok == 0 {
         if let Some(failure) = summary.first_failure() {
-            return Err(anyhow!("no request was answered: {}", explain(failure, &plan)).into());
+            return Err(anyhow!(explain(failure, &plan)).into());
         }
     }
     Ok(())
@@ -208,7 +208,7 @@ fn describe_wait(plan: &Plan) -> String {
     }
 }
 
-/// Why the requests failed, with what to do.
+/// Why no request was answered, with what to do.
 fn explain(failure: &report::Failure, plan: &Plan) -> String {
     use report::Failure::*;
     match failure {
@@ -216,13 +216,13 @@ fn explain(failure: &report::Failure, plan: &Plan) -> String {
             "nothing is listening on {} (connection refused): is the server running?",
             plan.addr
         ),
-        TimedOut => format!("no answer from {} in time", plan.addr),
-        Reset => format!("{} closed or reset the connections", plan.addr),
+        TimedOut => format!("no request was answered by {} in time", plan.addr),
+        Reset => format!("{} closed or reset every connection", plan.addr),
         WrongReply { expected, got } => format!(
-            "the replies are not the expected ones (expected {expected:?}, got {got:?}): \
+            "no reply was the expected one (expected {expected:?}, got {got:?}): \
              see --expect and --any-reply"
         ),
-        Other(error) => error.clone(),
+        Other(error) => format!("no request was answered: {error}"),
     }
 }
 
