@@ -25,6 +25,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
+/// How many clients may wait to be accepted: when the queue is full, the system
+/// drops a client's connection request and the client tries again only a second later.
+const BACKLOG: i32 = 1024;
+
 /// Async echo server: echoes like echo server 2, one tokio task per client.
 #[derive(Parser)]
 #[command(version)]
@@ -50,8 +54,9 @@ async fn serve(addr: SocketAddr, timeout: Duration) -> lab_common::Result {
     let mut stop = stop::Signals::install()?;
 
     // -- Steps 1 to 3 as usual (socket2, SO_REUSEADDR, bind, listen, the listening
-    // -- line), then the socket is handed to tokio, which never blocks on it
-    let listener = lab_common::listen(addr)?;
+    // -- line), with a long queue for bursts of clients; then the socket is handed to
+    // -- tokio, which never blocks on it
+    let listener = lab_common::listen_with_backlog(addr, BACKLOG)?;
     listener.set_nonblocking(true)?;
     let listener = TcpListener::from_std(listener)?;
     println!("The server is configured!");
