@@ -29,14 +29,19 @@ impl Member {
             reader: BufReader::new(stream.try_clone().unwrap()),
             writer: stream,
         };
-        assert_eq!(member.line(), "Welcome to the chat room! What is your name?");
+        assert_eq!(
+            member.line(),
+            "Welcome to the chat room! What is your name?"
+        );
         member.say(name);
         let welcome = member.line();
         (member, welcome)
     }
 
     fn say(&mut self, line: &str) {
-        self.writer.write_all(format!("{line}\n").as_bytes()).unwrap();
+        self.writer
+            .write_all(format!("{line}\n").as_bytes())
+            .unwrap();
     }
 
     /// The next line from the room (without its newline).
