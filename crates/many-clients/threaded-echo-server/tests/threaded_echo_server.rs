@@ -21,14 +21,7 @@ lab_test::one_shot_server_tests!(SERVER, port: 8080, name: "threaded-echo-server
 fn serves_other_clients_while_one_stays_silent() {
     // A silent client would hold echo server 2 for its whole timeout (here far
     // longer than a test waits); the threaded server serves the others meanwhile.
-    let mut server = SERVER.start(&["--timeout", "60"]);
-    let mut silent = connect(server.addr());
-    server.expect_line_containing("CONNECTION 1.");
-    for i in 0..3 {
-        SERVER.assert_replies(&server, &format!("while one is silent {i}"));
-    }
-    silent.write_all(b"at last").unwrap();
-    assert_eq!(read_to_end(&mut silent), b"ECHO: at last\n");
+    SERVER.serves_others_while_some_stay_silent(1);
 }
 
 #[test]
@@ -62,35 +55,9 @@ fn serves_at_most_max_clients_at_once() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_accepting_and_finishes_every_client_in_progress() {
-    let mut server = SERVER.start(&["--timeout", "60"]);
-    let addr = server.addr();
-    let mut clients: Vec<_> = (1..=3)
-        .map(|n| {
-            let client = connect(addr);
-            server.expect_line_containing(&format!("CONNECTION {n}."));
-            client
-        })
-        .collect();
-
-    server.interrupt();
-    server.expect_line("No more clients: waiting for the clients in progress to finish");
-    // The listening socket is closed: a new client is refused.
-    assert!(
-        std::net::TcpStream::connect_timeout(&addr, lab_test::TIMEOUT).is_err(),
-        "a client could still connect after Ctrl-C"
+    SERVER.serves_every_client_in_progress_after_ctrl_c(
+        "No more clients: waiting for the clients in progress to finish",
     );
-
-    // The clients accepted before Ctrl-C are all served to the end.
-    for (i, client) in clients.iter_mut().enumerate() {
-        client.write_all(format!("last {i}").as_bytes()).unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&read_to_end(client)),
-            format!("ECHO: last {i}\n")
-        );
-    }
-    server.expect_line("Server stopped by the user");
-    let status = server.wait_exit();
-    assert!(status.success(), "stopped with {status}");
 }
 
 #[test]
