@@ -32,7 +32,7 @@ const CLIENTS: u32 = 32;
 const CONNECTIONS: usize = 10_000;
 
 fn main() {
-    raise_open_file_limit(2 * CONNECTIONS as u64 + 1000);
+    raise_open_file_limit(CONNECTIONS as u64 + 1000);
     let (mut echo2, echo2_addr) = start("echo-server2", &[]);
     let (mut threaded, threaded_addr) = start("threaded-echo-server", &[]);
     // Connecting 10,000 clients takes a while: each may wait for its message longer.
@@ -332,8 +332,8 @@ fn start(name: &str, args: &[&str]) -> (Child, SocketAddr) {
 }
 
 /// Raises this process's limit of open files (inherited by the servers it starts)
-/// to `wanted`, or as far as the hard limit allows; 10,000 connections need 10,000
-/// descriptors on each side.
+/// to `wanted`, or as far as the hard limit allows: 10,000 connections need 10,000
+/// descriptors in this process, and as many in the server.
 #[cfg(unix)]
 #[allow(unsafe_code)]
 fn raise_open_file_limit(wanted: libc::rlim_t) {
