@@ -193,3 +193,30 @@ fn ctrl_c_says_goodbye_to_every_member_and_stops() {
     server.expect_line("Server stopped by the user");
     assert!(server.wait_exit().success());
 }
+
+#[test]
+fn long_lines_are_cut_and_invalid_utf8_is_replaced() {
+    let server = Program::server(PATH, &[]);
+    let (mut ann, _) = Member::join(server.addr(), "ann");
+    let (mut bob, _) = Member::join(server.addr(), "bob");
+    ann.line();
+    bob.writer.write_all(&[b'x'; 3000]).unwrap();
+    bob.writer.write_all(b"\nbad \xFF\xFE bytes\n").unwrap();
+    let expected_parts = [1024, 1024, 952];
+    for len in expected_parts {
+        assert_eq!(ann.line(), format!("bob: {}", "x".repeat(len)));
+    }
+    assert_eq!(ann.line(), "bob: bad \u{FFFD}\u{FFFD} bytes");
+}
+
+#[test]
+fn a_client_that_leaves_before_giving_a_name_changes_nothing() {
+    let server = Program::server(PATH, &[]);
+    let mut early = connect(server.addr());
+    early.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut greeting = String::new();
+    early.read_to_string(&mut greeting).unwrap();
+    assert_eq!(greeting, "Welcome to the chat room! What is your name?\n");
+    let (_ann, welcome) = Member::join(server.addr(), "ann");
+    assert_eq!(welcome, "Welcome, ann! Nobody else is here yet.");
+}
