@@ -25,24 +25,8 @@ fn load_client_json_against_the_threaded_echo_server() {
     let output = output_of(client);
     assert_eq!(output.len(), 1, "one JSON object: {output:?}");
     let json = &output[0];
-    let keys: Vec<&str> = json
-        .trim_matches(['{', '}'])
-        .split(',')
-        .map(|field| field.split(':').next().unwrap().trim_matches('"'))
-        .collect();
-    assert_eq!(
-        keys,
-        [
-            "requests_per_sec",
-            "p50_ms",
-            "p90_ms",
-            "p99_ms",
-            "max_ms",
-            "ok",
-            "failed"
-        ],
-        "{json}"
-    );
+    // The exact fields are load-client's own test; here: every request answered.
+    assert!(json.starts_with("{\"requests_per_sec\":"), "{json}");
     assert!(json.ends_with(",\"ok\":200,\"failed\":0}"), "{json}");
 }
 
