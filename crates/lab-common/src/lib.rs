@@ -49,4 +49,4 @@ pub use args::{ClientArgs, ListenArgs, ServerArgs};
 pub use error::{Error, Result};
 pub use message::{printable, receive, send};
 pub use shutdown::{Server, StopHandle, UdpServer};
-pub use socket::{bind_udp, connect, connect_udp, listen};
+pub use socket::{bind_udp, connect, connect_udp, listen, listen_with_backlog};

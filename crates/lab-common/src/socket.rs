@@ -42,6 +42,21 @@ pub fn listen(addr: SocketAddr) -> anyhow::Result<TcpListener> {
     Ok(ls)
 }
 
+/// [`listen`], with at most `backlog` connections waiting in the queue (the system
+/// caps it: 4096 on Linux by default) instead of [`BACKLOG`]: for a server that
+/// accepts many clients at once, so that a burst of them is not turned away while
+/// the server is busy for a moment.
+///
+/// ```
+/// let ls = lab_common::listen_with_backlog("127.0.0.1:0".parse().unwrap(), 1024).unwrap();
+/// assert_ne!(ls.local_addr().unwrap().port(), 0);
+/// ```
+pub fn listen_with_backlog(addr: SocketAddr, backlog: i32) -> anyhow::Result<TcpListener> {
+    let ls = bind_tcp(addr, backlog)?;
+    announce(&ls.local_addr()?, "")?;
+    Ok(ls)
+}
+
 /// Steps 1 to 3 of a TCP server, without printing anything.
 pub(crate) fn bind_tcp(addr: SocketAddr, backlog: i32) -> anyhow::Result<TcpListener> {
     // -- Step 1: create the socket, of the address's family (IPv4 or IPv6)

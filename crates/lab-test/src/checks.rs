@@ -156,6 +156,62 @@ impl OneShotServer {
     }
 }
 
+/// Checks for a server that serves many clients at once (a thread pool, tokio
+/// tasks): flags in `self.args` and `--timeout 60` for the silent ones.
+impl OneShotServer {
+    /// Connects `silent` clients that send nothing, then serves three more clients
+    /// while they wait; then each silent client sends and is answered.
+    pub fn serves_others_while_some_stay_silent(&self, silent: usize) {
+        let mut server = self.start(&["--timeout", "60"]);
+        let mut waiting = self.connect_clients(&mut server, silent);
+        for i in 0..3 {
+            self.assert_replies(&server, &format!("while {silent} are silent {i}"));
+        }
+        self.each_sends_and_is_answered(&mut waiting, "late");
+    }
+
+    /// Ctrl-C with three clients connected and silent: the server prints
+    /// `stopping_line`, refuses new clients, serves each connected one to the end,
+    /// then prints `Server stopped by the user` and exits 0.
+    #[cfg(unix)]
+    pub fn serves_every_client_in_progress_after_ctrl_c(&self, stopping_line: &str) {
+        let mut server = self.start(&["--timeout", "60"]);
+        let mut clients = self.connect_clients(&mut server, 3);
+        server.interrupt();
+        server.expect_line(stopping_line);
+        // The listening socket is closed: a new client is refused.
+        assert!(
+            std::net::TcpStream::connect_timeout(&server.addr(), crate::TIMEOUT).is_err(),
+            "a client could still connect after Ctrl-C"
+        );
+        self.each_sends_and_is_answered(&mut clients, "last");
+        server.expect_line("Server stopped by the user");
+        let status = server.wait_exit();
+        assert!(status.success(), "stopped with {status}");
+    }
+
+    /// Connects `n` clients, waiting for the server's `CONNECTION <i>.` line for each.
+    fn connect_clients(&self, server: &mut Program, n: usize) -> Vec<std::net::TcpStream> {
+        (1..=n)
+            .map(|i| {
+                let client = connect(server.addr());
+                server.expect_line_containing(&format!("CONNECTION {i}."));
+                client
+            })
+            .collect()
+    }
+
+    /// Each client sends `<word> <i>` and must get the server's reply to it.
+    fn each_sends_and_is_answered(&self, clients: &mut [std::net::TcpStream], word: &str) {
+        for (i, client) in clients.iter_mut().enumerate() {
+            let message = format!("{word} {i}");
+            client.write_all(message.as_bytes()).unwrap();
+            let reply = read_to_end(client);
+            assert_eq!(String::from_utf8_lossy(&reply), (self.reply)(&message));
+        }
+    }
+}
+
 /// Starting a second server on a port in use fails with one clear line and
 /// status 1 (no panic, no backtrace).
 pub fn reports_a_port_in_use(path: &str, args: &[&str]) {

@@ -1,0 +1,212 @@
+//! Black-box tests of the chat room server: its binary, on port 0, with raw TCP
+//! clients that send and read lines exactly as `nc` does.
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+
+use lab_test::{Program, connect};
+
+const PATH: &str = env!("CARGO_BIN_EXE_chat-room-server");
+
+lab_test::server_basics_tests!(PATH, &[], port: 21570, name: "chat-room-server");
+
+/// A member of the room, as `nc` would be: lines in, lines out.
+struct Member {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Member {
+    /// Connects, reads the greeting, sends `name`, and reads the welcome line.
+    fn join(addr: SocketAddr, name: &str) -> (Member, String) {
+        let stream = connect(addr);
+        let mut member = Member {
+            reader: BufReader::new(stream.try_clone().unwrap()),
+            writer: stream,
+        };
+        assert_eq!(
+            member.line(),
+            "Welcome to the chat room! What is your name?"
+        );
+        member.say(name);
+        let welcome = member.line();
+        (member, welcome)
+    }
+
+    fn say(&mut self, line: &str) {
+        self.writer
+            .write_all(format!("{line}\n").as_bytes())
+            .unwrap();
+    }
+
+    /// The next line from the room (without its newline).
+    fn line(&mut self) -> String {
+        let mut line = String::new();
+        let n = self.reader.read_line(&mut line).unwrap();
+        assert!(n > 0, "the room closed the connection");
+        line.trim_end_matches('\n').to_string()
+    }
+}
+
+#[test]
+fn each_line_goes_to_every_other_member_with_the_name() {
+    let mut server = Program::server(PATH, &[]);
+    let (mut ann, welcome) = Member::join(server.addr(), "ann");
+    assert_eq!(welcome, "Welcome, ann! Nobody else is here yet.");
+    let (mut bob, welcome) = Member::join(server.addr(), "bob");
+    assert_eq!(welcome, "Welcome, bob! Also here: ann.");
+    assert_eq!(ann.line(), "* bob joined the room");
+    // nc sends \r\n on some systems: the \r is not part of the name or the line.
+    let (mut cat, welcome) = Member::join(server.addr(), "cat\r");
+    assert_eq!(welcome, "Welcome, cat! Also here: ann, bob.");
+    assert_eq!(ann.line(), "* cat joined the room");
+    assert_eq!(bob.line(), "* cat joined the room");
+
+    ann.say("hello room");
+    assert_eq!(bob.line(), "ann: hello room");
+    assert_eq!(cat.line(), "ann: hello room");
+    server.expect_line("ann: hello room");
+
+    // ann does not get her own line back: her next line is bob's.
+    bob.say("hi ann");
+    assert_eq!(ann.line(), "bob: hi ann");
+    assert_eq!(cat.line(), "bob: hi ann");
+
+    drop(cat);
+    assert_eq!(ann.line(), "* cat left the room");
+    assert_eq!(bob.line(), "* cat left the room");
+    server.expect_line("cat left");
+}
+
+#[test]
+fn control_characters_reach_nobody_as_they_are() {
+    let server = Program::server(PATH, &[]);
+    let (mut ann, _) = Member::join(server.addr(), "ann");
+    let (mut bob, _) = Member::join(server.addr(), "bob");
+    ann.line();
+    bob.say("\x1b]0;pwned\x07 hi");
+    assert_eq!(ann.line(), "bob: \\u{1b}]0;pwned\\u{7} hi");
+}
+
+#[test]
+fn a_member_who_stops_reading_is_dropped_and_the_room_goes_on() {
+    let mut server = Program::server(PATH, &[]);
+    let addr = server.addr();
+    // sleepy joins and then never reads again.
+    let (sleepy, _) = Member::join(addr, "sleepy");
+    let (mut listener, _) = Member::join(addr, "listener");
+    let (mut talker, _) = Member::join(addr, "talker");
+    let _ = listener.line(); // * talker joined the room
+
+    // talker talks, long lines, one at a time: each is heard by listener before the
+    // next is sent, so listener, who reads, keeps up, and only sleepy, who does not,
+    // falls behind until the room drops it (bounded: at most 64,000 lines).
+    let line = "x".repeat(1000);
+    let mut dropped = false;
+    for _ in 0..64_000 {
+        talker.say(&line);
+        loop {
+            let heard = listener.line();
+            if heard == "* sleepy was dropped: it stopped reading" {
+                dropped = true;
+            } else if heard == format!("talker: {line}") {
+                break;
+            }
+        }
+        if dropped {
+            break;
+        }
+    }
+    assert!(dropped, "sleepy was never dropped");
+    server.expect_line_containing("Dropped sleepy (");
+
+    // The room goes on for the others.
+    talker.say("still here");
+    while listener.line() != "talker: still here" {}
+
+    // sleepy's connection is closed: after what was in flight, the end.
+    let mut rest = Vec::new();
+    let mut sleepy = sleepy.reader;
+    let end = sleepy.read_to_end(&mut rest);
+    assert!(
+        end.is_ok() || matches!(&end, Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset),
+        "sleepy's connection should be closed: {end:?}"
+    );
+}
+
+#[test]
+fn a_full_room_turns_the_next_client_away() {
+    let server = Program::server(PATH, &["--max-clients", "1"]);
+    let (_ann, _) = Member::join(server.addr(), "ann");
+    let mut late = connect(server.addr());
+    let mut reply = String::new();
+    late.read_to_string(&mut reply).unwrap();
+    assert_eq!(reply, "The room is full: try again later\n");
+}
+
+#[test]
+fn a_member_who_resets_leaves_and_the_room_goes_on() {
+    let server = Program::server(PATH, &[]);
+    let (mut ann, _) = Member::join(server.addr(), "ann");
+    let (bob, _) = Member::join(server.addr(), "bob");
+    assert_eq!(ann.line(), "* bob joined the room");
+    lab_test::reset(bob.writer);
+    drop(bob.reader);
+    assert_eq!(ann.line(), "* bob left the room");
+    let (_cat, welcome) = Member::join(server.addr(), "cat");
+    assert_eq!(welcome, "Welcome, cat! Also here: ann.");
+}
+
+#[test]
+fn names_are_unique_and_never_empty() {
+    let server = Program::server(PATH, &[]);
+    let (_ann, _) = Member::join(server.addr(), "ann");
+    let (_ann2, welcome) = Member::join(server.addr(), "ann");
+    assert!(welcome.starts_with("Welcome, ann-"), "{welcome}");
+    let (_nobody, welcome) = Member::join(server.addr(), "   ");
+    assert!(welcome.starts_with("Welcome, guest"), "{welcome}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_says_goodbye_to_every_member_and_stops() {
+    let mut server = Program::server(PATH, &[]);
+    let (mut ann, _) = Member::join(server.addr(), "ann");
+    let (mut bob, _) = Member::join(server.addr(), "bob");
+    assert_eq!(ann.line(), "* bob joined the room");
+    server.interrupt();
+    for member in [&mut ann, &mut bob] {
+        assert_eq!(member.line(), "* The server is stopping: goodbye");
+    }
+    server.expect_line("Server stopped by the user");
+    assert!(server.wait_exit().success());
+}
+
+#[test]
+fn long_lines_are_cut_and_invalid_utf8_is_replaced() {
+    let server = Program::server(PATH, &[]);
+    let (mut ann, _) = Member::join(server.addr(), "ann");
+    let (mut bob, _) = Member::join(server.addr(), "bob");
+    ann.line();
+    bob.writer.write_all(&[b'x'; 3000]).unwrap();
+    bob.writer.write_all(b"\nbad \xFF\xFE bytes\n").unwrap();
+    let expected_parts = [1024, 1024, 952];
+    for len in expected_parts {
+        assert_eq!(ann.line(), format!("bob: {}", "x".repeat(len)));
+    }
+    assert_eq!(ann.line(), "bob: bad \u{FFFD}\u{FFFD} bytes");
+}
+
+#[test]
+fn a_client_that_leaves_before_giving_a_name_changes_nothing() {
+    let server = Program::server(PATH, &[]);
+    let mut early = connect(server.addr());
+    early.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut greeting = String::new();
+    early.read_to_string(&mut greeting).unwrap();
+    assert_eq!(greeting, "Welcome to the chat room! What is your name?\n");
+    let (_ann, welcome) = Member::join(server.addr(), "ann");
+    assert_eq!(welcome, "Welcome, ann! Nobody else is here yet.");
+}

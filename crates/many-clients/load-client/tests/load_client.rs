@@ -1,0 +1,215 @@
+//! Black-box tests of the load client: its binary, against small servers written
+//! here (the real servers are in the scenarios, `tests/tests/many_clients.rs`).
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::thread;
+use std::time::Instant;
+
+use lab_test::Program;
+
+const PATH: &str = env!("CARGO_BIN_EXE_load-client");
+
+lab_test::client_basics_tests!(PATH, port: 8080, name: "load-client");
+
+#[test]
+fn says_when_no_server_is_running() {
+    lab_test::checks::says_when_no_server_is_running(PATH);
+}
+
+/// A one-shot server for `requests` requests: replies `reply(message)` and closes.
+fn server(requests: usize, reply: fn(&str) -> String) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let mut cs = stream.unwrap();
+            let mut buffer = [0; 2048];
+            let n = cs.read(&mut buffer).unwrap();
+            let msg = String::from_utf8_lossy(&buffer[..n]).into_owned();
+            cs.write_all(reply(&msg).as_bytes()).unwrap();
+        }
+    });
+    addr
+}
+
+/// Runs the load client with `args` and returns its output (it must exit `code`).
+fn run(args: &[&str], code: i32) -> String {
+    let mut client = Program::start(PATH, args);
+    let status = client.wait_exit();
+    let output = client.seen().join("\n");
+    assert_eq!(status.code(), Some(code), "{args:?}: {output}");
+    output
+}
+
+/// The fields of a flat JSON object of numbers, in order.
+fn json_fields(json: &str) -> Vec<(String, f64)> {
+    let inner = json
+        .trim()
+        .strip_prefix('{')
+        .unwrap()
+        .strip_suffix('}')
+        .unwrap();
+    inner
+        .split(',')
+        .map(|field| {
+            let (key, value) = field.split_once(':').unwrap();
+            (key.trim_matches('"').to_string(), value.parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn json_gives_exactly_the_fields_and_counts_every_request() {
+    let addr = server(40, |msg| format!("ECHO: {msg}\n"));
+    let port = addr.port().to_string();
+    let out = run(
+        &[
+            "--port",
+            &port,
+            "--clients",
+            "4",
+            "--requests",
+            "40",
+            "--json",
+        ],
+        0,
+    );
+    let fields = json_fields(&out);
+    let keys: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "requests_per_sec",
+            "p50_ms",
+            "p90_ms",
+            "p99_ms",
+            "max_ms",
+            "ok",
+            "failed"
+        ],
+        "{out}"
+    );
+    let value = |key: &str| fields.iter().find(|(k, _)| k == key).unwrap().1;
+    assert_eq!((value("ok"), value("failed")), (40.0, 0.0), "{out}");
+    assert!(value("requests_per_sec") > 0.0, "{out}");
+    assert!(
+        value("p50_ms") <= value("p90_ms") && value("p90_ms") <= value("p99_ms"),
+        "{out}"
+    );
+    assert!(value("p99_ms") <= value("max_ms"), "{out}");
+}
+
+#[test]
+fn wrong_replies_are_counted_as_such() {
+    let addr = server(10, |_| "nope\n".to_string());
+    let port = addr.port().to_string();
+    let out = run(&["--port", &port, "--clients", "2", "--requests", "10"], 1);
+    assert!(
+        out.contains(
+            "ok: 0, failed: 10 (refused 0, reset 0, timed out 0, wrong reply 10, other 0)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("first wrong reply: expected \"ECHO: Message"),
+        "{out}"
+    );
+}
+
+#[test]
+fn any_reply_and_a_custom_message_are_accepted() {
+    let addr = server(6, |msg| format!("you said {msg}"));
+    let port = addr.port().to_string();
+    let out = run(
+        &[
+            "--port",
+            &port,
+            "--clients",
+            "3",
+            "--requests",
+            "6",
+            "--message",
+            "hi {n}",
+            "--any-reply",
+        ],
+        0,
+    );
+    assert!(out.contains("ok: 6, failed: 0"), "{out}");
+}
+
+#[test]
+fn refuses_an_address_that_is_not_this_machine_without_sending_anything() {
+    // 192.0.2.1 and 2001:db8::1 are documentation addresses: nobody answers there.
+    // A refusal comes at once; an attempt would wait the whole (long) timeout.
+    for ip in ["192.0.2.1", "2001:db8::1", "example.com", "0.0.0.0"] {
+        let started = Instant::now();
+        let out = run(
+            &[
+                "--ip",
+                ip,
+                "--timeout",
+                "60",
+                "--clients",
+                "1",
+                "--requests",
+                "1",
+            ],
+            1,
+        );
+        assert_eq!(out.lines().count(), 1, "one line: {out}");
+        assert!(
+            out.starts_with(&format!(
+                "Error: refusing to load {ip}: load-client only targets this machine"
+            )),
+            "{out}"
+        );
+        assert!(out.contains("--allow-remote"), "{out}");
+        assert!(
+            started.elapsed() < lab_test::TIMEOUT,
+            "the refusal took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn sweep_refuses_an_address_that_is_not_this_machine() {
+    let dir = std::env::temp_dir().join(format!("load-client-refuse-{}", std::process::id()));
+    let out_file = dir.join("never.svg");
+    let out = run(
+        &[
+            "sweep",
+            "--ip",
+            "192.0.2.1",
+            "--server",
+            "far=8080",
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
+        1,
+    );
+    assert!(
+        out.starts_with("Error: refusing to load 192.0.2.1:"),
+        "{out}"
+    );
+    assert!(!out_file.exists(), "no chart for a refused sweep");
+}
+
+#[test]
+fn bad_load_flags_exit_with_status_2() {
+    for args in [
+        &["--clients", "0"][..],
+        &["--clients", "lots"],
+        &["--duration", "forever"],
+        &["--duration", "7200"],
+        &["--requests", "0"],
+        &["sweep"],
+        &["sweep", "--server", "nameless"],
+    ] {
+        let out = run(args, 2);
+        assert!(out.starts_with("error: "), "{args:?}: {out}");
+    }
+}

@@ -1,0 +1,71 @@
+//! Black-box tests of the threaded echo server: its binary, on port 0, over real TCP.
+// Tests report failures by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{ErrorKind, Read, Write};
+use std::time::Duration;
+
+use lab_test::checks::OneShotServer;
+use lab_test::{connect, read_to_end};
+
+const SERVER: OneShotServer = OneShotServer {
+    path: env!("CARGO_BIN_EXE_threaded-echo-server"),
+    args: &[],
+    reply: |msg| format!("ECHO: {msg}\n"),
+};
+
+// Everything echo server 2 does, it still does.
+lab_test::one_shot_server_tests!(SERVER, port: 8080, name: "threaded-echo-server");
+
+#[test]
+fn serves_other_clients_while_one_stays_silent() {
+    // A silent client would hold echo server 2 for its whole timeout (here far
+    // longer than a test waits); the threaded server serves the others meanwhile.
+    SERVER.serves_others_while_some_stay_silent(1);
+}
+
+#[test]
+fn serves_at_most_max_clients_at_once() {
+    let mut server = SERVER.start(&["--max-clients", "2", "--timeout", "60"]);
+    let mut first = connect(server.addr());
+    server.expect_line_containing("CONNECTION 1.");
+    let _second = connect(server.addr());
+    server.expect_line_containing("CONNECTION 2.");
+
+    // Both workers are busy with silent clients: a third client waits in the queue.
+    let mut third = connect(server.addr());
+    third.write_all(b"third").unwrap();
+    third
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let mut byte = [0; 1];
+    let early = third.read(&mut byte);
+    assert!(
+        matches!(&early, Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)),
+        "with --max-clients 2 and two silent clients, a third one must wait; its read gave {early:?}"
+    );
+
+    // Once a worker is free, the third client is served.
+    first.write_all(b"first").unwrap();
+    assert_eq!(read_to_end(&mut first), b"ECHO: first\n");
+    third.set_read_timeout(Some(lab_test::TIMEOUT)).unwrap();
+    assert_eq!(read_to_end(&mut third), b"ECHO: third\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_accepting_and_finishes_every_client_in_progress() {
+    SERVER.serves_every_client_in_progress_after_ctrl_c(
+        "No more clients: waiting for the clients in progress to finish",
+    );
+}
+
+#[test]
+fn max_clients_must_be_a_positive_number() {
+    for bad in ["0", "many", "5000"] {
+        let mut program = lab_test::Program::start(SERVER.path, &["--max-clients", bad]);
+        assert_eq!(program.wait_exit().code(), Some(2), "--max-clients {bad}");
+        let console = program.seen().join("\n");
+        assert!(console.contains("--max-clients"), "{console}");
+    }
+}
