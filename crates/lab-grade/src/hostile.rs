@@ -173,7 +173,11 @@ pub fn stages(service: &Service) -> Vec<Stage> {
         move |ctx: &Ctx| {
             let args = if ctx.flags() { silent.silent_args } else { &[] };
             let mut server = ctx.server(args)?;
-            let _silent = server.connect("a client that sends nothing")?;
+            let mut silent_client = server.connect("a client that sends nothing")?;
+            // It never sends, but it does read, as a person's `nc` would: when the
+            // server gives up and closes, it closes too, so a server that lingers on
+            // a closing connection (lab_common's polite close) is not kept waiting.
+            thread::spawn(move || drop(net::read_to_end(&mut silent_client)));
             // The next client waits this long behind the silent one.
             server.patience = ctx.silent.min(ctx.patience);
             let served = (silent.serve)(&mut server, Duration::ZERO);

@@ -19,7 +19,7 @@ const PATIENCE: Duration = lab_grade::testing::PATIENCE;
 
 /// Short: the lessons' Python never gives up on a silent client, and each
 /// silent-client stage waits this long for nothing.
-const SILENT: Duration = Duration::from_secs(5);
+const SILENT: Duration = Duration::from_secs(3);
 
 /// Grades `program` as `launch` starts it, on the stages in `only` (all if empty).
 fn grade(program: &str, launch: Launch, only: &[&str]) -> Report {
