@@ -60,7 +60,7 @@ fn main() -> lab_common::Result {
             lab_common::receive(&mut cs, 2048, args.server.timeout())
         };
         if let Some(msg) = msg {
-            println!("Message received: {msg}");
+            println!("Message received: {}", lab_common::printable(&msg));
             let response = match args.mistake {
                 // The mistake: no space after the colon.
                 Mistake::NoSpace => format!("ECHO:{msg}\n"),
@@ -68,6 +68,7 @@ fn main() -> lab_common::Result {
             };
             lab_common::send(&mut cs, response);
         }
+        lab_common::message::close(cs);
     }
     println!("Server stopped by the user");
     Ok(())

@@ -135,6 +135,8 @@ fn server(name: &'static str, reply: fn(&str) -> String, extra: Extra) -> Rubric
         stages.push(lists_clients_and_finishes());
     }
     stages.extend(hostile::stages(&service));
+    stages.push(closes_without_a_reset(reply));
+    stages.push(escapes_control_characters());
     // Served as the other stages serve a client: the reply's wording is the reply stage's.
     stages.push(basics::finishes_the_client_on_ctrl_c(
         "A client has connected",
@@ -154,6 +156,57 @@ fn server(name: &'static str, reply: fn(&str) -> String, extra: Extra) -> Rubric
         kind: Kind::TcpServer,
         stages,
     }
+}
+
+/// A client that sends more than one read takes (4096 bytes; the server reads
+/// 2048) gets its whole reply and a normal end: a server that closes with unread
+/// data makes the system reset the connection, and the reply can be lost.
+fn closes_without_a_reset(reply: fn(&str) -> String) -> Stage {
+    Stage::new(
+        "closes_without_a_reset",
+        "a client that sends 4096 bytes gets a reply, then a normal end (no reset)",
+        move |ctx| {
+            let mut server = ctx.server(&[])?;
+            let got = server.talk(&[b'x'; 4096])?;
+            // The reply's wording is the reply stage's: here, that one comes, whole.
+            if !got.data.is_empty() && got.error.is_none() {
+                return Ok(());
+            }
+            let expected = reply(&"x".repeat(2048));
+            let hint = crate::stage::reply_hint(&got, expected.as_bytes(), server.patience);
+            Err(server.fail(
+                "a new client sending 4096 bytes (the server reads 2048)",
+                "a reply, then the connection closed normally",
+                describe_reply(&got),
+                format!(
+                    "close the connection politely: stop sending, read what the client still \
+                     sends, then close (lab_common::message::close); else the system resets it \
+                     and the reply can be lost. {hint}"
+                ),
+            ))
+        },
+    )
+    .needs(Needs::Flags)
+}
+
+/// What a client sends is printed with its control characters escaped, so no
+/// client can drive the operator's terminal (retitle it, clear it).
+fn escapes_control_characters() -> Stage {
+    Stage::new(
+        "escapes_control_characters",
+        "prints a client's control characters escaped: `\\u{1b}]0;pwned\\u{7}`",
+        |ctx| {
+            let mut server = ctx.server(&[])?;
+            server.talk(b"\x1b]0;pwned\x07")?;
+            server.expect_line(
+                "a client sending \"\\x1b]0;pwned\\x07\" (an escape that retitles a terminal)",
+                "`Message received: \\u{1b}]0;pwned\\u{7}`",
+                |l| l.contains("Message received") && l.contains("\\u{1b}]0;pwned\\u{7}"),
+            )?;
+            Ok(())
+        },
+    )
+    .needs(Needs::Flags)
 }
 
 /// Echo server 2: `CONNECTION <n>` and the client's IP and port, for each client.
