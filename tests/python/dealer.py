@@ -11,8 +11,8 @@ BUFFER = 80 # size of the buffer
 DEALER_ADDRESS = (HOSTNAME, PORTNUMBER)
 DEALER = Socket(AF_INET, SOCK_STREAM)
 DEALER.bind(DEALER_ADDRESS)
-print("Listening on %s:%d" % DEALER.getsockname(), flush=True)
 DEALER.listen(1)
+print("Listening on %s:%d" % DEALER.getsockname(), flush=True)
 
 print('dealer waits for player to connect', flush=True)
 PLAYER, PLAYER_ADDRESS = DEALER.accept()

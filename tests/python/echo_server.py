@@ -5,8 +5,8 @@ host = '127.0.0.1'
 port = int(sys.argv[1])
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.bind((host, port))
-print("Listening on %s:%d" % s.getsockname(), flush=True)
 s.listen(1)
+print("Listening on %s:%d" % s.getsockname(), flush=True)
 conn, addr = s.accept()
 print('Connected by', addr, flush=True)
 while True:

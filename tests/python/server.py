@@ -9,9 +9,9 @@ host = "127.0.0.1"
 port = int(sys.argv[1])
 # bind to the port
 serversocket.bind((host, port))
-print("Listening on %s:%d" % serversocket.getsockname(), flush=True)
 # queue up to 5 requests
 serversocket.listen(5)
+print("Listening on %s:%d" % serversocket.getsockname(), flush=True)
 while True:
     # establish a connection
     clientsocket, addr = serversocket.accept()

@@ -10,8 +10,8 @@ BUFFER = 80 # size of the buffer
 SERVER_ADDRESS = (HOSTNAME, PORTNUMBER)
 SERVER = Socket(AF_INET, SOCK_STREAM)
 SERVER.bind(SERVER_ADDRESS)
-print("Listening on %s:%d" % SERVER.getsockname(), flush=True)
 SERVER.listen(2)
+print("Listening on %s:%d" % SERVER.getsockname(), flush=True)
 
 print('server waits for connection', flush=True)
 CLIENT, CLIENT_ADDRESS = SERVER.accept()

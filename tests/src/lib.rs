@@ -1,36 +1,50 @@
 //! Finds the socket-labs programs for the scenarios and benchmarks.
 //!
 //! Cargo builds for a package's tests only that package's own binaries, so the
-//! scenarios, which need two programs at once, build theirs with escargot, once per
-//! test run, in the same profile as the tests themselves.
+//! scenarios, which need two programs at once, build theirs with escargot: every
+//! binary of the workspace in one `cargo build`, once per test run, in the same
+//! profile as the tests themselves. After `cargo test --workspace` has built them
+//! all, that build only checks they are fresh.
 // Tests report failures by panicking.
 #![allow(clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
+
+use escargot::format::Message;
 
 /// The path of the binary `name` (a package of the workspace), built if needed.
 ///
-/// Panics, failing the test, if it cannot be built.
+/// Panics, failing the test, if the workspace's binaries cannot be built or none
+/// is called `name`.
 pub fn program(name: &str) -> PathBuf {
-    static BUILT: LazyLock<Mutex<HashMap<String, PathBuf>>> = LazyLock::new(Default::default);
-    let mut built = BUILT
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    built
-        .entry(name.to_string())
-        .or_insert_with(|| {
-            escargot::CargoBuild::new()
-                .package(name)
-                .bin(name)
-                .current_release()
-                .run()
-                .unwrap_or_else(|e| panic!("cannot build {name}: {e}"))
-                .path()
-                .to_path_buf()
-        })
+    static BUILT: LazyLock<HashMap<String, PathBuf>> = LazyLock::new(build_every_binary);
+    BUILT
+        .get(name)
+        .unwrap_or_else(|| panic!("the workspace has no binary called {name}"))
         .clone()
+}
+
+/// Builds every binary of the workspace in one cargo invocation, and gives each
+/// one's path by name.
+fn build_every_binary() -> HashMap<String, PathBuf> {
+    let messages = escargot::CargoBuild::new()
+        .arg("--workspace")
+        .bins()
+        .current_release()
+        .exec()
+        .unwrap_or_else(|e| panic!("cannot build the workspace's programs: {e}"));
+    let mut built = HashMap::new();
+    for message in messages {
+        let message = message.unwrap_or_else(|e| panic!("building the programs: {e}"));
+        if let Ok(Message::CompilerArtifact(artifact)) = message.decode() {
+            if let Some(path) = artifact.executable {
+                built.insert(artifact.target.name.to_string(), path.to_path_buf());
+            }
+        }
+    }
+    built
 }
 
 /// Starts our program `name` with `args` (see [`lab_test::Program::start`]).
