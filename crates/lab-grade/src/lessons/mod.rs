@@ -3,6 +3,7 @@
 
 pub mod interactions;
 pub mod session_10;
+pub mod tcp_server_lab;
 pub mod time_and_echo;
 
 use crate::Rubric;
@@ -14,6 +15,7 @@ pub fn all() -> Vec<Rubric> {
     let mut all = session_10::rubrics();
     all.extend(time_and_echo::rubrics());
     all.extend(interactions::rubrics());
+    all.extend(tcp_server_lab::rubrics());
     all
 }
 
