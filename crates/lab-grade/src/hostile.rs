@@ -38,6 +38,9 @@ pub struct Service {
     /// The arguments (with the shared flags) that make it give up on a silent
     /// client in 1 s; empty for a server that never waits on a client.
     pub silent_args: &'static [&'static str],
+    /// What its operator has typed ahead on its standard input before the first
+    /// client (the chat server's replies: it answers a client with what is typed).
+    pub typed: &'static [u8],
 }
 
 impl std::fmt::Debug for Service {
@@ -62,7 +65,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
                 act: fn(&mut Server) -> Result<(), Failure>| {
         let service = service.clone();
         Stage::new(id, checks, move |ctx: &Ctx| {
-            let mut server = ctx.server(&[])?;
+            let mut server = start(ctx, &service, &[])?;
             act(&mut server)?;
             after(&service, &mut server, what, message).map_err(|failure| advise(failure, id))
         })
@@ -140,7 +143,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
         "burst",
         "a burst of clients that connect at once and leave: still serves the next",
         move |ctx: &Ctx| {
-            let mut server = ctx.server(&[])?;
+            let mut server = start(ctx, &burst, &[])?;
             let clients: Vec<TcpStream> = (0..burst.burst)
                 .map(|_| server.connect("a burst of clients"))
                 .collect::<Result<_, _>>()?;
@@ -158,7 +161,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
         "slow_client",
         "a client that waits before sending is served, and so is the next",
         move |ctx: &Ctx| {
-            let mut server = ctx.server(&[])?;
+            let mut server = start(ctx, &slow, &[])?;
             (slow.serve)(&mut server, SLOW).map_err(|f| prefixed(f, "a slow client"))?;
             if slow.one_client || slow.one_message {
                 return Ok(());
@@ -172,7 +175,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
         "a client that never sends does not block the next one for ever",
         move |ctx: &Ctx| {
             let args = if ctx.flags() { silent.silent_args } else { &[] };
-            let mut server = ctx.server(args)?;
+            let mut server = start(ctx, &silent, args)?;
             let _silent = server.connect("a client that sends nothing")?;
             // The next client waits this long behind the silent one.
             server.patience = ctx.silent.min(ctx.patience);
@@ -187,6 +190,16 @@ pub fn stages(service: &Service) -> Vec<Stage> {
         },
     ));
     stages
+}
+
+/// Starts the server (with `extra` arguments), its operator's lines typed ahead.
+fn start(ctx: &Ctx, service: &Service, extra: &[&str]) -> Result<Server, Failure> {
+    let mut server = ctx.server(extra)?;
+    if !service.typed.is_empty() {
+        // Typed ahead: a server that reads no input may not take it, which is no harm.
+        let _ = server.program.write_stdin(service.typed);
+    }
+    Ok(server)
 }
 
 /// Sends `message` as a client, reads what comes (one read), and leaves.

@@ -166,6 +166,7 @@ mod tests {
             one_client: false,
             one_message: false,
             silent_args: &[],
+            typed: b"",
         };
         let ids = |stages: Vec<crate::Stage>| stages.iter().map(|s| s.id).collect::<Vec<_>>();
         assert_eq!(ids(hostile::stages(&service)), group("hostile"));

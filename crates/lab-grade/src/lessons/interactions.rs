@@ -47,6 +47,7 @@ fn tcp_server() -> Rubric {
         one_client: true,
         one_message: true,
         silent_args: &["--timeout", "1"],
+        typed: b"",
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {
@@ -327,6 +328,7 @@ fn dealer() -> Rubric {
         one_client: true,
         one_message: false,
         silent_args: &["--timeout", "1"],
+        typed: b"",
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {

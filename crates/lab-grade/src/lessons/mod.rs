@@ -1,6 +1,7 @@
 //! Each lesson's rubrics, one module per lesson folder: the stages of each of
 //! its programs. A new lesson adds its module here and its rubrics to [`all`].
 
+pub mod chat_and_doctor;
 pub mod interactions;
 pub mod session_10;
 pub mod tcp_server_lab;
@@ -16,6 +17,7 @@ pub fn all() -> Vec<Rubric> {
     all.extend(time_and_echo::rubrics());
     all.extend(interactions::rubrics());
     all.extend(tcp_server_lab::rubrics());
+    all.extend(chat_and_doctor::rubrics());
     all
 }
 

@@ -93,6 +93,7 @@ fn server(name: &'static str, reply: fn(&str) -> String, extra: Extra) -> Rubric
         one_client: false,
         one_message: false,
         silent_args: &["--timeout", "1"],
+        typed: b"",
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {

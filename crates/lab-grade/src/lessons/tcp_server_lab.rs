@@ -105,6 +105,7 @@ fn handshake_server() -> Rubric {
         one_client: false,
         one_message: false,
         silent_args: &["--timeout", "1"],
+        typed: b"",
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {
