@@ -167,6 +167,7 @@ mod tests {
             one_message: false,
             silent_args: &[],
             typed: b"",
+            lines: false,
         };
         let ids = |stages: Vec<crate::Stage>| stages.iter().map(|s| s.id).collect::<Vec<_>>();
         assert_eq!(ids(hostile::stages(&service)), group("hostile"));

@@ -152,6 +152,7 @@ fn chat_server() -> Rubric {
         one_message: false,
         silent_args: &["--timeout", "1"],
         typed: OPERATOR.as_bytes(),
+        lines: false,
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {
@@ -365,6 +366,7 @@ fn doctor(name: &'static str, threaded: bool) -> Rubric {
         one_message: false,
         silent_args: &["--timeout", "1"],
         typed: b"",
+        lines: false,
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {

@@ -94,6 +94,7 @@ fn server(name: &'static str, reply: fn(&str) -> String, extra: Extra) -> Rubric
         one_message: false,
         silent_args: &["--timeout", "1"],
         typed: b"",
+        lines: false,
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {

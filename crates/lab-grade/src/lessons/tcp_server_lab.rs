@@ -106,6 +106,7 @@ fn handshake_server() -> Rubric {
         one_message: false,
         silent_args: &["--timeout", "1"],
         typed: b"",
+        lines: false,
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {

@@ -89,6 +89,7 @@ fn time_server() -> Rubric {
         // It never waits on a client.
         silent_args: &[],
         typed: b"",
+        lines: false,
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {
@@ -518,6 +519,7 @@ fn stream_echo_server() -> Rubric {
         one_message: false,
         silent_args: &["--timeout", "1"],
         typed: b"",
+        lines: false,
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {
