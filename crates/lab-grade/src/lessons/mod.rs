@@ -3,6 +3,7 @@
 
 pub mod chat_and_doctor;
 pub mod interactions;
+pub mod many_clients;
 pub mod session_10;
 pub mod tcp_server_lab;
 pub mod time_and_echo;
@@ -18,6 +19,7 @@ pub fn all() -> Vec<Rubric> {
     all.extend(interactions::rubrics());
     all.extend(tcp_server_lab::rubrics());
     all.extend(chat_and_doctor::rubrics());
+    all.extend(many_clients::rubrics());
     all
 }
 
