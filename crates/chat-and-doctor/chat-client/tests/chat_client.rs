@@ -20,7 +20,7 @@ lab_grade::rubric_tests!(
         prints_the_greeting,
         sends_each_line_and_prints_the_replies,
         an_empty_line_ends_the_chat,
-        says_server_disconnected,
+        ends_when_the_server_closes,
     ] + client_basics
 );
 

@@ -201,11 +201,22 @@ fn reference_server(first: Value) -> Handler {
             return Vec::new();
         }
         let mut reader = PickleReader::new(&*stream);
-        while let Received::Pickle(pickle) = reader.next_pickle() {
-            let Ok(value) = loads(&pickle) else { break };
-            received.push_str(&repr(&value));
-            received.push('\n');
-            let ack = dict([("clientid", Value::I64(7)), ("received", value)]);
+        loop {
+            // What the lab's server cannot read gets its error reply, as ours does.
+            let ack = match reader.next_pickle() {
+                Received::Pickle(pickle) => match loads(&pickle) {
+                    Ok(value) => {
+                        received.push_str(&repr(&value));
+                        received.push('\n');
+                        dict([("clientid", Value::I64(7)), ("received", value)])
+                    }
+                    Err(why) => dict([("clientid", Value::I64(7)), ("error", Value::String(why))]),
+                },
+                Received::Invalid(why) => {
+                    dict([("clientid", Value::I64(7)), ("error", Value::String(why))])
+                }
+                _ => break,
+            };
             let sent = dumps(&ack).map(|ack| (&*stream).write_all(&ack));
             if !matches!(sent, Ok(Ok(()))) {
                 break;
