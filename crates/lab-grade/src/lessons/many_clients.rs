@@ -123,7 +123,8 @@ impl Member {
     /// Connects, waits `delay`, reads the question, and gives a new name.
     fn join(server: &mut Server, delay: Duration) -> Result<Member, Failure> {
         let stream = server.connect("a new member")?;
-        let name = format!("member{}", MEMBERS.fetch_add(1, Ordering::Relaxed));
+        // Ends with a letter: no name is the start of another.
+        let name = format!("member{}x", MEMBERS.fetch_add(1, Ordering::Relaxed));
         let mut member = Member {
             reader: BufReader::new(stream),
             name,
