@@ -244,17 +244,25 @@ fn on_ctrl_c(
     ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
             // The second Ctrl-C: the user does not want to wait for the client.
-            eprintln!("Server stopped at once by the user");
+            say("Server stopped at once by the user");
             std::process::exit(130);
         }
         // The client may take a while (a person typing): say at once that Ctrl-C was heard.
         if serving.load(Ordering::SeqCst) {
-            eprintln!("{STOPPING_AFTER_THIS_CLIENT}");
+            say(STOPPING_AFTER_THIS_CLIENT);
         }
         wake();
     })
     .context("cannot install the Ctrl-C handler")?;
     Ok(stop)
+}
+
+/// Prints `line` on stderr in one write. The handler runs on a thread of its own,
+/// while the server may be printing too: `eprintln!` writes a line in pieces, and
+/// another line could land between them, on the same line of the console.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = io::stderr().write_all(format!("{line}\n").as_bytes());
 }
 
 /// The address to reach a server bound to `addr`: loopback if it listens on every

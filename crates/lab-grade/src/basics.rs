@@ -193,8 +193,9 @@ pub fn finishes_the_client_on_ctrl_c(
     .needs(Needs::FlagsAndSignals)
 }
 
+/// Sends `signal` to the server, as a person does.
 #[cfg(unix)]
-fn send(server: &mut Server, signal: Signal) -> Result<(), Failure> {
+pub fn send(server: &mut Server, signal: Signal) -> Result<(), Failure> {
     let sent = match signal {
         Signal::Interrupt => server.program.interrupt(),
         Signal::Terminate => server.program.terminate(),
@@ -202,12 +203,14 @@ fn send(server: &mut Server, signal: Signal) -> Result<(), Failure> {
     sent.map_err(|e| server.fail("a signal", "it is delivered", e.to_string(), ""))
 }
 
+/// Signals are Unix only: a failure elsewhere.
 #[cfg(not(unix))]
-fn send(server: &mut Server, _: Signal) -> Result<(), Failure> {
+pub fn send(server: &mut Server, _: Signal) -> Result<(), Failure> {
     Err(server.fail("a signal", "signals", "not on this system", ""))
 }
 
-fn graceful_stop(ctx: &Ctx, server: &mut Server) -> Result<(), Failure> {
+/// After a stop: `Server stopped by the user`, status 0, and the port free at once.
+pub fn graceful_stop(ctx: &Ctx, server: &mut Server) -> Result<(), Failure> {
     let port = server.addr.port();
     server.expect_line("Ctrl-C", "`Server stopped by the user`", |l| {
         l.contains("Server stopped by the user")

@@ -38,6 +38,13 @@ pub struct Service {
     /// The arguments (with the shared flags) that make it give up on a silent
     /// client in 1 s; empty for a server that never waits on a client.
     pub silent_args: &'static [&'static str],
+    /// What its operator has typed ahead on its standard input before the first
+    /// client (the chat server's replies: it answers a client with what is typed).
+    pub typed: &'static [u8],
+    /// It reads lines: a harmful message ends with a newline, as a line-based
+    /// client's does (or the harm would wait for the answer to a line that
+    /// never ends).
+    pub lines: bool,
 }
 
 impl std::fmt::Debug for Service {
@@ -59,11 +66,11 @@ pub fn stages(service: &Service) -> Vec<Stage> {
                 checks,
                 what: &'static str,
                 message: bool,
-                act: fn(&mut Server) -> Result<(), Failure>| {
+                act: fn(&mut Server, &Service) -> Result<(), Failure>| {
         let service = service.clone();
         Stage::new(id, checks, move |ctx: &Ctx| {
-            let mut server = ctx.server(&[])?;
-            act(&mut server)?;
+            let mut server = start(ctx, &service, &[])?;
+            act(&mut server, &service)?;
             after(&service, &mut server, what, message).map_err(|failure| advise(failure, id))
         })
     };
@@ -73,7 +80,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
             "a client that connects and closes without sending: still serves the next",
             "a client that closed without sending",
             false,
-            |server| {
+            |server, _| {
                 let mut client = server.connect("a client that closes at once")?;
                 let _ = client.shutdown(Shutdown::Write);
                 let _ = net::read_to_end(&mut client);
@@ -85,14 +92,14 @@ pub fn stages(service: &Service) -> Vec<Stage> {
             "a message that is not UTF-8: no crash, still serves the next",
             r#"a client that sent "Hi \xFF\xFE there""#,
             true,
-            |server| send_and_close(server, b"Hi \xFF\xFE there"),
+            |server, service| send_and_close(server, service, b"Hi \xFF\xFE there"),
         ),
         harm(
             "reset",
             "a client that resets the connection: still serves the next",
             "a client that reset the connection",
             false,
-            |server| {
+            |server, _| {
                 net::reset(server.connect("a client that resets")?);
                 Ok(())
             },
@@ -102,7 +109,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
             "a 1 MiB message: no crash, still serves the next",
             "a client that sent 1 MiB",
             true,
-            |server| {
+            |server, _| {
                 let client = server.connect("a client sending 1 MiB")?;
                 let mut writer = client.try_clone().map_err(|e| server.unreachable("", &e))?;
                 let sending = thread::spawn(move || {
@@ -119,7 +126,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
             "a message then end of sending (as `nc -N` does): still serves the next",
             "a client that sent \"Test\" and ended its sending",
             true,
-            |server| {
+            |server, _| {
                 let mut client = server.connect("a client that half-closes")?;
                 let _ = client.write_all(b"Test");
                 let _ = client.shutdown(Shutdown::Write);
@@ -132,7 +139,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
             "a message with NUL bytes: no crash, still serves the next",
             r#"a client that sent "a\0b\0\0c""#,
             true,
-            |server| send_and_close(server, b"a\0b\0\0c"),
+            |server, service| send_and_close(server, service, b"a\0b\0\0c"),
         ),
     ];
     let burst = service.clone();
@@ -140,7 +147,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
         "burst",
         "a burst of clients that connect at once and leave: still serves the next",
         move |ctx: &Ctx| {
-            let mut server = ctx.server(&[])?;
+            let mut server = start(ctx, &burst, &[])?;
             let clients: Vec<TcpStream> = (0..burst.burst)
                 .map(|_| server.connect("a burst of clients"))
                 .collect::<Result<_, _>>()?;
@@ -158,7 +165,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
         "slow_client",
         "a client that waits before sending is served, and so is the next",
         move |ctx: &Ctx| {
-            let mut server = ctx.server(&[])?;
+            let mut server = start(ctx, &slow, &[])?;
             (slow.serve)(&mut server, SLOW).map_err(|f| prefixed(f, "a slow client"))?;
             if slow.one_client || slow.one_message {
                 return Ok(());
@@ -172,7 +179,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
         "a client that never sends does not block the next one for ever",
         move |ctx: &Ctx| {
             let args = if ctx.flags() { silent.silent_args } else { &[] };
-            let mut server = ctx.server(args)?;
+            let mut server = start(ctx, &silent, args)?;
             let mut silent_client = server.connect("a client that sends nothing")?;
             // It never sends, but it does read, as a person's `nc` would: when the
             // server gives up and closes, it closes too, so a server that lingers on
@@ -193,10 +200,24 @@ pub fn stages(service: &Service) -> Vec<Stage> {
     stages
 }
 
+/// Starts the server (with `extra` arguments), its operator's lines typed ahead.
+fn start(ctx: &Ctx, service: &Service, extra: &[&str]) -> Result<Server, Failure> {
+    let mut server = ctx.server(extra)?;
+    if !service.typed.is_empty() {
+        // Typed ahead: a server that reads no input may not take it, which is no harm.
+        let _ = server.program.write_stdin(service.typed);
+    }
+    Ok(server)
+}
+
 /// Sends `message` as a client, reads what comes (one read), and leaves.
-fn send_and_close(server: &mut Server, message: &[u8]) -> Result<(), Failure> {
-    let mut client = server.connect(&format!("a client sending {}", show(message, 40)))?;
-    let _ = client.write_all(message);
+fn send_and_close(server: &mut Server, service: &Service, message: &[u8]) -> Result<(), Failure> {
+    let mut message = message.to_vec();
+    if service.lines {
+        message.push(b'\n');
+    }
+    let mut client = server.connect(&format!("a client sending {}", show(&message, 40)))?;
+    let _ = client.write_all(&message);
     read_a_little(client);
     Ok(())
 }

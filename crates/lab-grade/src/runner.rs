@@ -85,6 +85,11 @@ impl Launch {
         let mut command = Command::new(args.next().unwrap_or_default());
         // A Rust panic's backtrace would push the program's own lines out of the report.
         command.args(args).args(extra).env("RUST_BACKTRACE", "0");
+        // The password the password server is graded with (other programs ignore it).
+        command.env(
+            "LAB_PASSWORD",
+            crate::lessons::interactions::exercises::PASSWORD,
+        );
         command
     }
 

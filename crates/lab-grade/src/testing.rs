@@ -166,6 +166,8 @@ mod tests {
             one_client: false,
             one_message: false,
             silent_args: &[],
+            typed: b"",
+            lines: false,
         };
         let ids = |stages: Vec<crate::Stage>| stages.iter().map(|s| s.id).collect::<Vec<_>>();
         assert_eq!(ids(hostile::stages(&service)), group("hostile"));

@@ -442,3 +442,32 @@ fn an_unknown_program_or_a_missing_command_is_one_clear_line() {
     assert_eq!(status, 0);
     assert!(text.contains("dealer (interactions, port 11267)"), "{text}");
 }
+
+/// Every program of the lessons' folders (a package with a `src/main.rs`) has a
+/// rubric, and every rubric is a program's: `lab-grade <program>` grades them all.
+#[test]
+fn every_program_of_the_lessons_has_a_rubric() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let lessons = [
+        "session-10",
+        "crates/time-and-echo",
+        "crates/tcp-server-lab",
+        "crates/interactions",
+        "crates/chat-and-doctor",
+        "crates/many-clients",
+    ];
+    let mut programs: Vec<String> = lessons
+        .iter()
+        .flat_map(|lesson| std::fs::read_dir(root.join(lesson)).unwrap())
+        .map(|entry| entry.unwrap().path())
+        .filter(|package| package.join("src/main.rs").is_file())
+        .map(|package| package.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    programs.sort();
+    let mut rubrics: Vec<String> = lab_grade::lessons::all()
+        .iter()
+        .map(|r| r.program.to_string())
+        .collect();
+    rubrics.sort();
+    assert_eq!(rubrics, programs);
+}

@@ -12,7 +12,17 @@ use lab_test::TIMEOUT;
 
 const PATH: &str = env!("CARGO_BIN_EXE_chat-client");
 
-lab_test::client_basics_tests!(PATH, port: 21566, name: "chat-client");
+// The rubric `lab-grade chat-client` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "chat-client",
+    env!("CARGO_BIN_EXE_chat-client"),
+    [
+        prints_the_greeting,
+        sends_each_line_and_prints_the_replies,
+        an_empty_line_ends_the_chat,
+        ends_when_the_server_closes,
+    ] + client_basics
+);
 
 /// What the server here does once it has sent its replies.
 #[derive(Clone, Copy, PartialEq)]
@@ -71,17 +81,6 @@ fn prints_the_greeting_sends_each_line_with_a_newline_and_prints_the_replies() {
         .success()
         .stdout("Welcome to my chat room!\n> hi there\n> fine\n> ");
     assert_eq!(server.join().unwrap(), b"hello\nhow are you?\n");
-}
-
-#[test]
-fn an_empty_line_ends_the_chat() {
-    let (addr, server) = server(b"Welcome to my chat room!", &[], Then::Listen);
-    client(addr).write_stdin("\nnot sent\n").assert().success();
-    assert_eq!(
-        server.join().unwrap(),
-        b"",
-        "nothing sent after the empty line"
-    );
 }
 
 #[test]
@@ -186,9 +185,4 @@ fn gives_up_on_a_server_that_never_replies() {
         "Error: no reply: the server sent nothing in time"
     );
     server.join().unwrap();
-}
-
-#[test]
-fn says_when_no_server_is_running() {
-    lab_test::checks::says_when_no_server_is_running(PATH);
 }

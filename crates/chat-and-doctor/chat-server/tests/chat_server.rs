@@ -6,11 +6,23 @@
 use std::io::Write;
 use std::net::TcpStream;
 
-use lab_test::{Program, connect, read_once, read_to_end, reset};
+use lab_test::{Program, connect, read_once, read_to_end};
 
 const PATH: &str = env!("CARGO_BIN_EXE_chat-server");
 
-lab_test::server_basics_tests!(PATH, &[], port: 21566, name: "chat-server");
+// The rubric `lab-grade chat-server` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "chat-server",
+    env!("CARGO_BIN_EXE_chat-server"),
+    [
+        listens,
+        greets,
+        relays_both_ways,
+        prints_the_slides_lines,
+        stops_when_the_operators_input_ends,
+    ] + hostile
+        + server_basics
+);
 
 /// The server, and a client that has read its greeting, byte for byte.
 fn chat(args: &[&str]) -> (Program, TcpStream) {
@@ -41,29 +53,6 @@ fn expect_shown(server: &mut Program, wanted: &str) -> String {
 fn client_says(server: &mut Program, client: &mut TcpStream, message: &[u8], shown: &str) {
     client.write_all(message).unwrap();
     expect_shown(server, shown);
-}
-
-#[test]
-fn relays_the_client_and_the_operator_byte_for_byte() {
-    let (mut server, mut client) = chat(&[]);
-    client_says(&mut server, &mut client, b"hello\n", "hello");
-    server.write_stdin("hi there\n");
-    // One read: exactly the line typed, without its newline.
-    assert_eq!(read_once(&mut client), "hi there");
-    client_says(&mut server, &mut client, b"how are you?\n", "how are you?");
-    server.write_stdin("fine, thanks\n");
-    assert_eq!(read_once(&mut client), "fine, thanks");
-}
-
-#[test]
-fn prints_the_slides_lines() {
-    let mut server = Program::server(PATH, &[]);
-    server.expect_line("Waiting for connection . . .");
-    let client = greeted(&mut server);
-    drop(client);
-    server.expect_line("Client disconnected");
-    server.expect_line("Waiting for connection . . .");
-    greeted(&mut server);
 }
 
 #[test]
@@ -161,53 +150,6 @@ fn shows_control_characters_escaped() {
     );
     server.write_stdin("ok\n");
     assert_eq!(read_once(&mut client), "ok");
-}
-
-#[test]
-fn survives_a_reset() {
-    let (mut server, client) = chat(&[]);
-    reset(client);
-    server.expect_line("Could not read the message: the client reset the connection");
-    server.expect_line("Client disconnected");
-    let mut next = greeted(&mut server);
-    client_says(&mut server, &mut next, b"hi\n", "hi");
-}
-
-#[test]
-fn survives_a_huge_message() {
-    let (mut server, mut client) = chat(&[]);
-    // Send what the system takes of 1 MiB without waiting, then vanish (reset).
-    client.set_nonblocking(true).unwrap();
-    let huge = vec![b'x'; 1 << 20];
-    let mut sent = 0;
-    while let Ok(n) = client.write(&huge[sent..]) {
-        sent += n;
-        if sent == huge.len() {
-            break;
-        }
-    }
-    // The server shows one message: one buffer of at most 1024 bytes.
-    let line = server.expect_line_containing("xxx");
-    let shown = line.trim_start_matches("> ");
-    assert!(
-        shown.len() <= 1024 && shown.bytes().all(|b| b == b'x'),
-        "{} bytes shown",
-        shown.len()
-    );
-    reset(client);
-    server.write_stdin("ok\n");
-    expect_shown(&mut server, "Client disconnected");
-    let mut next = greeted(&mut server);
-    client_says(&mut server, &mut next, b"hi\n", "hi");
-}
-
-#[test]
-fn gives_up_on_a_silent_client() {
-    let (mut server, mut silent) = chat(&["--timeout", "1"]);
-    server.expect_line("The client sent nothing for 1 s: giving up on it");
-    server.expect_line("Client disconnected");
-    assert_eq!(read_to_end(&mut silent), b"", "the silent client is closed");
-    greeted(&mut server);
 }
 
 /// Ctrl-C while the server waits for the client's message: goodbye, and it stops.

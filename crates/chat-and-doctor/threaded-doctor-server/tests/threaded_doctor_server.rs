@@ -3,34 +3,34 @@
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use doctor::Doctor;
-use lab_test::checks::ConversationServer;
+#[path = "../../doctor-server/tests/patient/mod.rs"]
+mod patient;
+
+use lab_test::Program;
+use patient::Patient;
 
 const PATH: &str = env!("CARGO_BIN_EXE_threaded-doctor-server");
 
-/// Every reply the Doctor may give to `message` after `earlier`.
-fn replies(earlier: &[String], message: &str) -> Vec<String> {
-    let mut dr = Doctor::new(Some(0));
-    for said in earlier {
-        dr.reply(said);
-    }
-    dr.possible_replies(message)
-}
-
-const SERVER: ConversationServer = ConversationServer {
-    path: PATH,
-    args: &[],
-    greeting: "Good morning, I hope you are well today.\nWhat can I do for you?",
-    replies,
-};
-
-lab_test::conversation_server_tests!(SERVER, port: 21566, name: "threaded-doctor-server");
+// The rubric `lab-grade threaded-doctor-server` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "threaded-doctor-server",
+    env!("CARGO_BIN_EXE_threaded-doctor-server"),
+    [
+        listens,
+        greets,
+        answers_as_the_doctor,
+        prints_the_slides_lines,
+        serves_clients_in_turn,
+        sees_patients_at_once,
+    ] + hostile
+        + server_basics
+);
 
 #[test]
 fn twenty_patients_at_once_each_with_their_own_history() {
-    let mut server = SERVER.start(&["--seed", "3"]);
+    let mut server = Program::server(PATH, &["--seed", "3"]);
     // All twenty are greeted while all are connected: each has a thread.
-    let mut patients: Vec<_> = (0..20).map(|_| SERVER.connect(&server)).collect();
+    let mut patients: Vec<_> = (0..20).map(|_| Patient::new(&server)).collect();
     // They take turns; every reply, "Earlier you said that ..." included, comes
     // from the patient's own sentences (`say` checks it against its own history).
     let mut memories = 0;
@@ -55,10 +55,10 @@ fn twenty_patients_at_once_each_with_their_own_history() {
 
 #[test]
 fn a_seed_gives_each_patient_the_same_doctor_whatever_the_others_say() {
-    let server = SERVER.start(&["--seed", "8"]);
-    let mut first = SERVER.connect(&server);
-    let mut other = SERVER.connect(&server);
-    let mut second = SERVER.connect(&server);
+    let server = Program::server(PATH, &["--seed", "8"]);
+    let mut first = Patient::new(&server);
+    let mut other = Patient::new(&server);
+    let mut second = Patient::new(&server);
     let (mut to_first, mut to_second) = (Vec::new(), Vec::new());
     for i in 0..12 {
         let sentence = format!("my cat ate {i} mice\n");
@@ -69,21 +69,13 @@ fn a_seed_gives_each_patient_the_same_doctor_whatever_the_others_say() {
     assert_eq!(to_first, to_second);
 }
 
-#[test]
-fn a_silent_patient_does_not_keep_the_doctor_from_others() {
-    let server = SERVER.start(&[]);
-    let _silent = SERVER.connect(&server);
-    let mut talker = SERVER.connect(&server);
-    talker.say("I am not silent\n");
-}
-
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_accepting_and_lets_the_sessions_in_progress_end() {
-    let mut server = SERVER.start(&[]);
+    let mut server = Program::server(PATH, &[]);
     let port = server.addr().port();
-    let mut first = SERVER.connect(&server);
-    let mut second = SERVER.connect(&server);
+    let mut first = Patient::new(&server);
+    let mut second = Patient::new(&server);
     server.interrupt();
     server.expect_line(
         "Sessions in progress: 2; waiting for them to end (Ctrl-C again stops at once)",
@@ -103,8 +95,8 @@ fn ctrl_c_stops_accepting_and_lets_the_sessions_in_progress_end() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_waits_for_a_silent_patient_no_longer_than_the_timeout() {
-    let mut server = SERVER.start(&["--timeout", "1"]);
-    let mut silent = SERVER.connect(&server);
+    let mut server = Program::server(PATH, &["--timeout", "1"]);
+    let mut silent = Patient::new(&server);
     server.interrupt();
     server.expect_line_containing("Sessions in progress: 1");
     server.expect_line("The client sent nothing for 1 s: giving up on it");

@@ -13,7 +13,24 @@ use lab_test::{LineConnection, Program, connect, reset};
 const PATH: &str = env!("CARGO_BIN_EXE_mancala-server");
 const PROMPT: &str = "Your move (pit 1-6): ";
 
-lab_test::server_basics_tests!(PATH, &[], port: 11269, name: "mancala-server");
+// The rubric `lab-grade mancala-server` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "mancala-server",
+    env!("CARGO_BIN_EXE_mancala-server"),
+    [
+        listens,
+        prompts_player_1,
+        asks_again_after_a_bad_move,
+        plays_to_game_over,
+        invalid_utf8,
+        reset,
+        huge_message,
+        nul_bytes,
+        burst,
+        slow_client,
+        silent_client,
+    ] + server_basics
+);
 
 /// The numbers in the brackets of a board's line: `[ 4] [ 4]` and `store 2 [ 0]`.
 fn stones_in(line: &str) -> Vec<u32> {

@@ -9,9 +9,17 @@ use std::thread::JoinHandle;
 use assert_cmd::Command;
 
 const PATH: &str = env!("CARGO_BIN_EXE_rps-client");
-const PROMPT: &str = "Your move (rock, paper, scissors): ";
 
-lab_test::client_basics_tests!(PATH, port: 11268, name: "rps-client");
+// The rubric `lab-grade rps-client` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "rps-client",
+    env!("CARGO_BIN_EXE_rps-client"),
+    [
+        sends_each_move_as_a_line,
+        asks_with_the_prompt,
+        an_empty_line_ends_the_game,
+    ] + client_basics
+);
 
 /// A server for one client that answers at most `replies` lines with
 /// `paper against <line>` (then closes); gives back the lines it received.
@@ -34,47 +42,10 @@ fn client(addr: SocketAddr) -> Command {
 }
 
 #[test]
-fn sends_each_move_as_a_line_and_prints_each_reply() {
-    let (addr, server) = server(10);
-    let assert = client(addr)
-        .write_stdin("rock\nScissors \n")
-        .assert()
-        .success();
-    assert_eq!(
-        String::from_utf8_lossy(&assert.get_output().stdout),
-        format!("{PROMPT}paper against rock\n{PROMPT}paper against Scissors \n{PROMPT}\n")
-    );
-    assert_eq!(server.join().unwrap(), ["rock", "Scissors "]);
-}
-
-#[test]
-fn an_empty_line_ends_the_game() {
-    let (addr, server) = server(10);
-    let assert = client(addr)
-        .write_stdin("paper\n\nrock\n")
-        .assert()
-        .success();
-    assert_eq!(
-        String::from_utf8_lossy(&assert.get_output().stdout),
-        format!("{PROMPT}paper against paper\n{PROMPT}")
-    );
-    assert_eq!(
-        server.join().unwrap(),
-        ["paper"],
-        "nothing after the empty line"
-    );
-}
-
-#[test]
 fn says_when_the_server_goes_away_and_exits_1() {
     let (addr, server) = server(1);
     let assert = client(addr).write_stdin("rock\nrock\n").assert().code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.starts_with("Error: the server"), "{stderr}");
     server.join().unwrap();
-}
-
-#[test]
-fn says_when_no_server_is_running() {
-    lab_test::checks::says_when_no_server_is_running(PATH);
 }

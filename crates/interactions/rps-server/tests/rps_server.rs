@@ -4,15 +4,25 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
-use std::net::Shutdown;
 use std::thread;
 
-use lab_test::{LineConnection, Program, connect, read_to_end, reset};
+use lab_test::{LineConnection, Program};
 
 const PATH: &str = env!("CARGO_BIN_EXE_rps-server");
 const NOT_A_MOVE: &str = "not a move: play rock, paper or scissors";
 
-lab_test::server_basics_tests!(PATH, &[], port: 11268, name: "rps-server");
+// The rubric `lab-grade rps-server` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "rps-server",
+    env!("CARGO_BIN_EXE_rps-server"),
+    [
+        listens,
+        plays_and_keeps_the_score,
+        takes_moves_in_any_case,
+        answers_what_is_not_a_move,
+    ] + hostile
+        + server_basics
+);
 
 /// A reply line taken apart: the server's move, the outcome, and the score.
 #[derive(Debug, PartialEq)]
@@ -84,32 +94,6 @@ fn play_checked(
         replies.push(line);
     }
     replies
-}
-
-#[test]
-fn each_move_gets_the_servers_move_the_outcome_and_the_score() {
-    let server = Program::server(PATH, &[]);
-    let mut rps = LineConnection::connect(server.addr());
-    let moves: Vec<(&str, &str)> = ["rock", "paper", "scissors"]
-        .iter()
-        .cycle()
-        .take(12)
-        .map(|m| (*m, *m))
-        .collect();
-    play_checked(&mut rps, &moves, &mut [0; 3]);
-}
-
-#[test]
-fn moves_in_any_case_with_surrounding_whitespace_count() {
-    let server = Program::server(PATH, &[]);
-    let mut rps = LineConnection::connect(server.addr());
-    let moves = [
-        ("ROCK", "rock"),
-        ("  Paper\t", "paper"),
-        ("sCiSsOrS  ", "scissors"),
-        ("rock\r", "rock"),
-    ];
-    play_checked(&mut rps, &moves, &mut [0; 3]);
 }
 
 #[test]
@@ -215,22 +199,6 @@ fn control_characters_are_shown_escaped_on_the_console() {
 }
 
 #[test]
-fn an_empty_connection_and_a_reset_do_not_stop_it() {
-    let mut server = Program::server(PATH, &[]);
-    let empty = connect(server.addr());
-    empty.shutdown(Shutdown::Write).unwrap();
-    drop(empty);
-    let resetting = LineConnection::connect(server.addr());
-    server.expect_line_containing("connected");
-    server.expect_line_containing("left");
-    server.expect_line_containing("connected");
-    reset(resetting.into_stream());
-    server.expect_line_containing("left");
-    let mut next = LineConnection::connect(server.addr());
-    play_checked(&mut next, &[("paper", "paper")], &mut [0; 3]);
-}
-
-#[test]
 fn a_huge_line_is_refused_and_the_next_player_is_served() {
     let server = Program::server(PATH, &[]);
     let addr = server.addr();
@@ -249,15 +217,4 @@ fn a_huge_line_is_refused_and_the_next_player_is_served() {
     sender.join().unwrap();
     let mut next = LineConnection::connect(addr);
     play_checked(&mut next, &[("scissors", "scissors")], &mut [0; 3]);
-}
-
-#[test]
-fn a_silent_player_is_given_up_after_the_timeout() {
-    let mut server = Program::server(PATH, &["--timeout", "1"]);
-    let mut silent = connect(server.addr());
-    server.expect_line_containing("connected");
-    let mut next = LineConnection::connect(server.addr());
-    server.expect_line("Closing the connection: the player sent nothing in time");
-    assert_eq!(read_to_end(&mut silent), b"");
-    play_checked(&mut next, &[("rock", "rock")], &mut [0; 3]);
 }

@@ -1,5 +1,8 @@
 //! The interactions page (`crates/interactions/`): the TCP server and client
-//! (port 41267) and the guessing game's dealer and player (port 11267).
+//! (port 41267) and the guessing game's dealer and player (port 11267); the
+//! page's exercises are in [`exercises`].
+
+pub mod exercises;
 
 use std::io::{self, Write};
 use std::net::TcpStream;
@@ -22,7 +25,9 @@ const ANSWERS: [&str; 3] = ["too low", "too high", "found the secret"];
 
 /// The rubrics of the interactions page.
 pub fn rubrics() -> Vec<Rubric> {
-    vec![tcp_server(), tcp_client(), dealer(), player()]
+    let mut all = vec![tcp_server(), tcp_client(), dealer(), player()];
+    all.extend(exercises::rubrics());
+    all
 }
 
 fn tcp_server() -> Rubric {
@@ -47,6 +52,8 @@ fn tcp_server() -> Rubric {
         one_client: true,
         one_message: true,
         silent_args: &["--timeout", "1"],
+        typed: b"",
+        lines: false,
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {
@@ -327,6 +334,8 @@ fn dealer() -> Rubric {
         one_client: true,
         one_message: false,
         silent_args: &["--timeout", "1"],
+        typed: b"",
+        lines: false,
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {

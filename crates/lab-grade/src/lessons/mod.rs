@@ -1,8 +1,11 @@
 //! Each lesson's rubrics, one module per lesson folder: the stages of each of
 //! its programs. A new lesson adds its module here and its rubrics to [`all`].
 
+pub mod chat_and_doctor;
 pub mod interactions;
+pub mod many_clients;
 pub mod session_10;
+pub mod tcp_server_lab;
 pub mod time_and_echo;
 
 use crate::Rubric;
@@ -14,6 +17,9 @@ pub fn all() -> Vec<Rubric> {
     let mut all = session_10::rubrics();
     all.extend(time_and_echo::rubrics());
     all.extend(interactions::rubrics());
+    all.extend(tcp_server_lab::rubrics());
+    all.extend(chat_and_doctor::rubrics());
+    all.extend(many_clients::rubrics());
     all
 }
 

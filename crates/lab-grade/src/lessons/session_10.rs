@@ -39,7 +39,7 @@ pub fn echo(msg: &str) -> String {
 
 /// What a server adds to the one before it.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Extra {
+pub(super) enum Extra {
     Nothing,
     /// Echo server 2: counts connections, shows each client's IP and port.
     Counts,
@@ -60,7 +60,7 @@ fn serve(reply: fn(&str) -> String) -> hostile::Serve {
 }
 
 /// Sends `next` on `client` and checks it is served (see [`serve`]).
-fn served(
+pub(super) fn served(
     server: &mut Server,
     mut client: TcpStream,
     reply: fn(&str) -> String,
@@ -86,13 +86,16 @@ fn served(
     ))
 }
 
-fn server(name: &'static str, reply: fn(&str) -> String, extra: Extra) -> Rubric {
+/// A Session 10 server's rubric (and the rubric of the servers that grow from them).
+pub(super) fn server(name: &'static str, reply: fn(&str) -> String, extra: Extra) -> Rubric {
     let service = Service {
         serve: serve(reply),
         burst: if extra == Extra::List { 3 } else { 8 },
         one_client: false,
         one_message: false,
         silent_args: &["--timeout", "1"],
+        typed: b"",
+        lines: false,
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {

@@ -88,6 +88,8 @@ fn time_server() -> Rubric {
         one_message: false,
         // It never waits on a client.
         silent_args: &[],
+        typed: b"",
+        lines: false,
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {
@@ -516,6 +518,8 @@ fn stream_echo_server() -> Rubric {
         one_client: false,
         one_message: false,
         silent_args: &["--timeout", "1"],
+        typed: b"",
+        lines: false,
     };
     let mut stages = vec![
         Stage::new("listens", "it starts and listens", |ctx| {

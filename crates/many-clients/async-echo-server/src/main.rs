@@ -83,7 +83,7 @@ async fn serve(addr: SocketAddr, timeout: Duration) -> lab_common::Result {
     Ok(())
 }
 
-/// Step 5, forever: accept a client and start a task that serves it.
+/// Step 4, forever: accept a client and start a task that serves it.
 async fn accept_clients(listener: TcpListener, in_progress: mpsc::Sender<()>, timeout: Duration) {
     // -- How many clients have connected so far
     let mut number_con: u64 = 0;
@@ -112,9 +112,9 @@ async fn accept_clients(listener: TcpListener, in_progress: mpsc::Sender<()>, ti
     }
 }
 
-/// Steps 7 and 8 for one client, each bounded by `timeout`.
+/// Steps 6 and 7 for one client, each bounded by `timeout`.
 async fn serve_client(mut cs: TcpStream, timeout: Duration) {
-    // -- Step 7: read the client's message (one read, at most 2048 bytes)
+    // -- Step 6: read the client's message (one read, at most 2048 bytes)
     let mut buffer = vec![0; 2048];
     let msg = match tokio::time::timeout(timeout, cs.read(&mut buffer)).await {
         Err(_) => {
@@ -137,12 +137,33 @@ async fn serve_client(mut cs: TcpStream, timeout: Duration) {
     };
     println!("Message received: {}", lab_common::printable(&msg).green());
 
-    // -- Step 8: send the echo, also bounded: a client that never reads cannot hold us
+    // -- Step 7: send the echo, also bounded: a client that never reads cannot hold us
     let response = format!("ECHO: {msg}\n");
     match tokio::time::timeout(timeout, cs.write_all(response.as_bytes())).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => eprintln!("Could not send the reply: {}", explain_io(&e, "the client")),
         Err(_) => eprintln!("Could not send the reply: the client did not read it in time"),
     }
-    // -- Close the data socket: cs is dropped here, and the task ends
+    // -- Close the data socket, politely (as lab_common::message::close does):
+    // -- closed with the client's bytes unread, it would be reset, and the reply lost
+    close(cs).await;
+}
+
+/// Says we are done sending, then reads and drops what the client still sends
+/// (at most a second and a mebibyte) before the socket is dropped.
+async fn close(mut cs: TcpStream) {
+    if cs.shutdown().await.is_err() {
+        return; // already gone
+    }
+    let mut scratch = vec![0; 8192];
+    let drain = async {
+        let mut left: usize = 1 << 20;
+        while left > 0 {
+            match cs.read(&mut scratch).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => left = left.saturating_sub(n),
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
 }

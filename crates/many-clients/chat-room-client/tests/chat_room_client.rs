@@ -12,12 +12,12 @@ use lab_test::Program;
 
 const PATH: &str = env!("CARGO_BIN_EXE_chat-room-client");
 
-lab_test::client_basics_tests!(PATH, port: 21570, name: "chat-room-client");
-
-#[test]
-fn says_when_no_server_is_running() {
-    lab_test::checks::says_when_no_server_is_running(PATH);
-}
+// The rubric `lab-grade chat-room-client` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "chat-room-client",
+    env!("CARGO_BIN_EXE_chat-room-client"),
+    [sends_the_typed_lines_and_prints_the_rooms,] + client_basics
+);
 
 #[test]
 fn prints_the_rooms_lines_while_the_person_types() {

@@ -10,7 +10,12 @@ use lab_test::{Program, connect};
 
 const PATH: &str = env!("CARGO_BIN_EXE_chat-room-server");
 
-lab_test::server_basics_tests!(PATH, &[], port: 21570, name: "chat-room-server");
+// The rubric `lab-grade chat-room-server` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "chat-room-server",
+    env!("CARGO_BIN_EXE_chat-room-server"),
+    [listens, broadcasts_each_line, announces_joins_and_leaves,] + hostile + server_basics
+);
 
 /// A member of the room, as `nc` would be: lines in, lines out.
 struct Member {

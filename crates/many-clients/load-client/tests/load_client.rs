@@ -12,12 +12,12 @@ use lab_test::Program;
 
 const PATH: &str = env!("CARGO_BIN_EXE_load-client");
 
-lab_test::client_basics_tests!(PATH, port: 8080, name: "load-client");
-
-#[test]
-fn says_when_no_server_is_running() {
-    lab_test::checks::says_when_no_server_is_running(PATH);
-}
+// The rubric `lab-grade load-client` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "load-client",
+    env!("CARGO_BIN_EXE_load-client"),
+    [counts_every_request, counts_wrong_replies_as_failed,] + client_basics
+);
 
 /// A one-shot server for `requests` requests: replies `reply(message)` and closes.
 fn server(requests: usize, reply: fn(&str) -> String) -> SocketAddr {

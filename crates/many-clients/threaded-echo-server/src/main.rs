@@ -48,12 +48,12 @@ fn main() -> lab_common::Result {
     let mut number_con = 0;
 
     loop {
-        // -- Step 5: wait for a client to connect (None: Ctrl-C was pressed)
+        // -- Step 4: wait for a client to connect (None: Ctrl-C was pressed)
         println!("Waiting for Clients to connect");
         let Some((mut cs, client_ip_port)) = server.accept() else {
             break;
         };
-        // -- Step 6: accept() made a new socket, cs, for talking to this client
+        // -- Step 5: accept() made a new socket, cs, for talking to this client
         println!("A client has connected to the server!");
 
         // -- accept() also told us who the client is: its IP and its PORT
@@ -64,15 +64,19 @@ fn main() -> lab_common::Result {
         // -- Hand the client to a free worker, and go back to accept() at once:
         // -- the worker owns cs now (move), and talks to the client on its own
         pool.execute(move || {
-            // -- Step 7: read the client's message: raw bytes, decoded into text
+            // -- Step 6: read the client's message: raw bytes, decoded into text
             if let Some(msg) = lab_common::receive(&mut cs, 2048, timeout) {
+                // -- Printed with control characters escaped: a client must not drive our terminal
                 println!("Message received: {}", lab_common::printable(&msg).green());
 
-                // -- Step 8: send the echo: "ECHO: " and the client's message, as bytes
+                // -- Step 7: send the echo: "ECHO: " and the client's message, as bytes
                 let response = format!("ECHO: {msg}\n");
                 lab_common::send(&mut cs, response);
             }
-            // -- Close the data socket: cs is dropped here, and the worker takes the next client
+            // -- Close the data socket, politely: closed with the client's bytes unread,
+            // -- it would be reset, and what we sent could be lost (see message::close)
+            lab_common::message::close(cs);
+            // -- The worker takes the next client
         });
     }
 

@@ -5,28 +5,33 @@
 use std::io::{ErrorKind, Read, Write};
 use std::time::Duration;
 
-use lab_test::checks::OneShotServer;
-use lab_test::{connect, read_to_end};
+use lab_test::{Program, connect, read_to_end};
 
-const SERVER: OneShotServer = OneShotServer {
-    path: env!("CARGO_BIN_EXE_threaded-echo-server"),
-    args: &[],
-    reply: |msg| format!("ECHO: {msg}\n"),
-};
+const PATH: &str = env!("CARGO_BIN_EXE_threaded-echo-server");
 
-// Everything echo server 2 does, it still does.
-lab_test::one_shot_server_tests!(SERVER, port: 8080, name: "threaded-echo-server");
-
-#[test]
-fn serves_other_clients_while_one_stays_silent() {
-    // A silent client would hold echo server 2 for its whole timeout (here far
-    // longer than a test waits); the threaded server serves the others meanwhile.
-    SERVER.serves_others_while_some_stay_silent(1);
-}
+// Everything echo server 2 does, it still does, and serves many clients at once.
+// The rubric `lab-grade threaded-echo-server` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "threaded-echo-server",
+    env!("CARGO_BIN_EXE_threaded-echo-server"),
+    [
+        listens,
+        replies,
+        prints_message,
+        serves_clients_in_turn,
+        counts_connections,
+        finishes_client_on_ctrl_c,
+        serves_others_while_some_stay_silent,
+        finishes_every_client_in_progress_on_ctrl_c,
+        closes_without_a_reset,
+        escapes_control_characters,
+    ] + hostile
+        + server_basics
+);
 
 #[test]
 fn serves_at_most_max_clients_at_once() {
-    let mut server = SERVER.start(&["--max-clients", "2", "--timeout", "60"]);
+    let mut server = Program::server(PATH, &["--max-clients", "2", "--timeout", "60"]);
     let mut first = connect(server.addr());
     server.expect_line_containing("CONNECTION 1.");
     let _second = connect(server.addr());
@@ -52,18 +57,10 @@ fn serves_at_most_max_clients_at_once() {
     assert_eq!(read_to_end(&mut third), b"ECHO: third\n");
 }
 
-#[cfg(unix)]
-#[test]
-fn ctrl_c_stops_accepting_and_finishes_every_client_in_progress() {
-    SERVER.serves_every_client_in_progress_after_ctrl_c(
-        "No more clients: waiting for the clients in progress to finish",
-    );
-}
-
 #[test]
 fn max_clients_must_be_a_positive_number() {
     for bad in ["0", "many", "5000"] {
-        let mut program = lab_test::Program::start(SERVER.path, &["--max-clients", bad]);
+        let mut program = Program::start(PATH, &["--max-clients", bad]);
         assert_eq!(program.wait_exit().code(), Some(2), "--max-clients {bad}");
         let console = program.seen().join("\n");
         assert!(console.contains("--max-clients"), "{console}");

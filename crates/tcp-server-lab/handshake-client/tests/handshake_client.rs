@@ -14,13 +14,17 @@ use safe_pickle::{Value, dict, dumps, loads, repr::repr};
 
 const PATH: &str = env!("CARGO_BIN_EXE_handshake-client");
 
-lab_test::client_basics_tests!(PATH, port: 12000, name: "handshake-client");
-
-#[test]
-fn says_when_no_server_is_running() {
-    lab_test::checks::says_when_no_server_is_running(PATH);
-}
-
+// The rubric `lab-grade handshake-client` grades with: one test per stage.
+lab_grade::rubric_tests!(
+    "handshake-client",
+    env!("CARGO_BIN_EXE_handshake-client"),
+    [
+        prints_its_client_id,
+        sends_values_and_prints_the_replies,
+        with_a_dash_sends_each_line_of_its_input,
+        says_when_the_first_pickle_is_no_client_id,
+    ] + client_basics
+);
 /// A server for one client: `greet` is its first message; then it acknowledges
 /// each pickle as the lab's server does. Gives back the reprs of what it received.
 fn server(greet: Vec<u8>) -> (SocketAddr, JoinHandle<Vec<String>>) {
@@ -72,24 +76,6 @@ fn prints_its_id_and_each_value_with_the_servers_reply() {
     }
     client(addr).assert().success().stdout(expected);
     assert_eq!(server.join().unwrap(), values);
-}
-
-#[test]
-fn with_a_dash_sends_each_line_of_standard_input_as_a_string() {
-    let (addr, server) = server(handshake());
-    client(addr)
-        .arg("-")
-        .write_stdin("hello\nit's me\n")
-        .assert()
-        .success()
-        .stdout(concat!(
-            "The server gave me client id 7\n",
-            "Sent: 'hello'\n",
-            "Server: {'clientid': 7, 'received': 'hello'}\n",
-            "Sent: \"it's me\"\n",
-            "Server: {'clientid': 7, 'received': \"it's me\"}\n",
-        ));
-    assert_eq!(server.join().unwrap(), ["'hello'", "\"it's me\""]);
 }
 
 /// Runs the client against a server that sends `greet` first, then closes;
