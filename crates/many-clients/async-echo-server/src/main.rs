@@ -89,7 +89,7 @@ async fn accept_clients(listener: TcpListener, in_progress: mpsc::Sender<()>, ti
     let mut number_con: u64 = 0;
     loop {
         // -- .await: this task sleeps until a client connects; the threads run others
-        let (cs, client_ip_port) = match listener.accept().await {
+        let (mut cs, client_ip_port) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors and the like: give the system a moment.
@@ -106,14 +106,18 @@ async fn accept_clients(listener: TcpListener, in_progress: mpsc::Sender<()>, ti
         // -- One task per client: spawn() returns at once, the task runs on its own
         let in_progress = in_progress.clone();
         tokio::spawn(async move {
-            serve_client(cs, timeout).await;
+            serve_client(&mut cs, timeout).await;
+            // -- Close the data socket, politely (as lab_common::message::close does):
+            // -- closed with the client's bytes unread, it would be reset, and the
+            // -- reply lost. After serve_client, whose buffers are gone by now.
+            close(cs).await;
             drop(in_progress);
         });
     }
 }
 
 /// Steps 6 and 7 for one client, each bounded by `timeout`.
-async fn serve_client(mut cs: TcpStream, timeout: Duration) {
+async fn serve_client(cs: &mut TcpStream, timeout: Duration) {
     // -- Step 6: read the client's message (one read, at most 2048 bytes)
     let mut buffer = vec![0; 2048];
     let msg = match tokio::time::timeout(timeout, cs.read(&mut buffer)).await {
@@ -144,18 +148,16 @@ async fn serve_client(mut cs: TcpStream, timeout: Duration) {
         Ok(Err(e)) => eprintln!("Could not send the reply: {}", explain_io(&e, "the client")),
         Err(_) => eprintln!("Could not send the reply: the client did not read it in time"),
     }
-    // -- Close the data socket, politely (as lab_common::message::close does):
-    // -- closed with the client's bytes unread, it would be reset, and the reply lost
-    close(cs).await;
 }
 
 /// Says we are done sending, then reads and drops what the client still sends
-/// (at most a second and a mebibyte) before the socket is dropped.
+/// (at most a second and a mebibyte) before the socket is dropped. Its buffer is
+/// small: ten thousand clients may be closing at once.
 async fn close(mut cs: TcpStream) {
     if cs.shutdown().await.is_err() {
         return; // already gone
     }
-    let mut scratch = vec![0; 8192];
+    let mut scratch = vec![0; 1024];
     let drain = async {
         let mut left: usize = 1 << 20;
         while left > 0 {
