@@ -13,6 +13,7 @@
 //! - [`conversation`]: the next message of a client that talks until it leaves,
 //!   read in slices so that Ctrl-C is seen while the client is silent.
 //! - [`clock`]: the local time as Python's `time.ctime()` writes it.
+//! - [`console`]: a console that nobody reads any more stops the program quietly.
 //! - [`args`]: the `--ip`, `--port` and `--timeout` flags every program takes,
 //!   with sentences a person understands for bad values.
 //! - [`error`]: one clear line for each error people hit, and the [`Result`] that
@@ -39,6 +40,7 @@
 
 pub mod args;
 pub mod clock;
+pub mod console;
 pub mod conversation;
 pub mod error;
 pub mod message;

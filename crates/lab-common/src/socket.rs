@@ -111,6 +111,8 @@ pub(crate) fn bind_udp_quietly(addr: SocketAddr) -> anyhow::Result<UdpSocket> {
 /// Prints the listening line and flushes it, so that whoever reads the output
 /// (a person, or a test through a pipe) sees it at once.
 pub(crate) fn announce(addr: &SocketAddr, suffix: &str) -> io::Result<()> {
+    // From here on, a console that nobody reads any more stops the server quietly.
+    crate::console::stop_when_closed();
     let mut out = io::stdout().lock();
     writeln!(out, "Listening on {addr}{suffix}")?;
     out.flush()
@@ -126,6 +128,8 @@ pub(crate) fn announce(addr: &SocketAddr, suffix: &str) -> io::Result<()> {
 /// assert_eq!(socket.peer_addr().unwrap().port(), 9999);
 /// ```
 pub fn connect_udp(host: &str, port: u16) -> anyhow::Result<UdpSocket> {
+    // A console that nobody reads any more stops the client quietly.
+    crate::console::stop_when_closed();
     let addr = resolve(host, port)?
         .into_iter()
         .next()
@@ -162,6 +166,8 @@ fn resolve(host: &str, port: u16) -> anyhow::Result<Vec<SocketAddr>> {
 /// # Ok::<(), anyhow::Error>(())
 /// ```
 pub fn connect(host: &str, port: u16, timeout: Duration) -> anyhow::Result<TcpStream> {
+    // A console that nobody reads any more stops the client quietly.
+    crate::console::stop_when_closed();
     let addrs: Vec<SocketAddr> = (host, port)
         .to_socket_addrs()
         .map_err(|_| {

@@ -68,6 +68,8 @@ struct Args {
 }
 
 fn main() -> lab_common::Result {
+    // `lab-grade --list | head`: stop quietly when the reader has had enough.
+    lab_common::console::stop_when_closed();
     let args = Args::parse();
     if args.list {
         for rubric in lessons::all() {

@@ -371,3 +371,48 @@ pub fn ask(stream: &mut TcpStream, message: &str) -> String {
     stream.write_all(message.as_bytes()).unwrap();
     read_once(stream)
 }
+
+/// Starts the server at `path` on port 0, reads its listening line, then closes
+/// its standard output (as `| head` does once it has read enough) and connects a
+/// client: the server must stop quietly with status 141, as a program stopped by
+/// a broken pipe does, never with a panic and a backtrace, never half alive.
+pub fn stops_quietly_when_its_console_closes(path: &str) {
+    use std::process::Stdio;
+    use std::time::Instant;
+
+    let mut child = Command::new(path)
+        .args(["--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = listening_addr(&line).unwrap_or_else(|| panic!("no listening line: {line:?}"));
+    drop(stdout);
+    let mut client = connect(addr);
+    let _ = client.write_all(b"Test");
+    // Wait (bounded) for the server to stop.
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not stop within {TIMEOUT:?} once its console was closed");
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!stderr.contains("panicked"), "it panicked: {stderr}");
+    assert_eq!(status.code(), Some(141), "{stderr}");
+}

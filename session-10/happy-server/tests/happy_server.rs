@@ -69,3 +69,10 @@ fn listens_on_a_bracketed_ipv6_address() {
     SERVER.assert_replies(&server, "over IPv6");
     server.expect_line("Message received: over IPv6");
 }
+
+/// `cargo run -p happy-server | head -3`: once nobody reads its console, the
+/// server stops quietly (status 141), with no panic and no backtrace.
+#[test]
+fn stops_quietly_when_its_console_closes() {
+    lab_test::stops_quietly_when_its_console_closes(env!("CARGO_BIN_EXE_happy-server"));
+}

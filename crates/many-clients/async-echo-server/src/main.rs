@@ -71,7 +71,9 @@ async fn serve(addr: SocketAddr, timeout: Duration) -> lab_common::Result {
     // -- Stop accepting: the accept loop ends, and the listening socket closes with it
     accepting.abort();
     let _ = accepting.await;
-    println!("No more clients: waiting for the clients in progress to finish");
+    println!(
+        "No more clients: waiting for the clients in progress to finish (press Ctrl-C again to stop now)"
+    );
     // -- A second Ctrl-C does not wait for them
     tokio::spawn(async move {
         stop.wait().await;

@@ -20,3 +20,20 @@ lab_grade::rubric_tests!(
     ] + hostile
         + server_basics
 );
+
+/// Once nobody reads its console, the server stops quietly (status 141): not a
+/// panic in a task that leaves it running without accepting anyone.
+#[test]
+fn stops_quietly_when_its_console_closes() {
+    lab_test::stops_quietly_when_its_console_closes(env!("CARGO_BIN_EXE_async-echo-server"));
+}
+
+/// The first Ctrl-C says at once that the server waits for the clients in
+/// progress, and that a second Ctrl-C stops it now.
+#[cfg(unix)]
+#[test]
+fn the_first_ctrl_c_says_a_second_one_stops_it_now() {
+    let mut server = lab_test::Program::server(env!("CARGO_BIN_EXE_async-echo-server"), &[]);
+    server.interrupt();
+    server.expect_line_containing("press Ctrl-C again to stop now");
+}

@@ -83,7 +83,9 @@ fn main() -> lab_common::Result {
     // -- Stop accepting: the listening socket closes when server is dropped. Then the
     // -- pool, when dropped, lets the workers finish their clients and joins them.
     drop(server);
-    println!("No more clients: waiting for the clients in progress to finish");
+    println!(
+        "No more clients: waiting for the clients in progress to finish (press Ctrl-C again to stop now)"
+    );
     drop(pool);
     println!("Server stopped by the user");
     Ok(())

@@ -66,3 +66,13 @@ fn max_clients_must_be_a_positive_number() {
         assert!(console.contains("--max-clients"), "{console}");
     }
 }
+
+/// The first Ctrl-C says at once that the server waits for the clients in
+/// progress, and that a second Ctrl-C stops it now.
+#[cfg(unix)]
+#[test]
+fn the_first_ctrl_c_says_a_second_one_stops_it_now() {
+    let mut server = lab_test::Program::server(env!("CARGO_BIN_EXE_threaded-echo-server"), &[]);
+    server.interrupt();
+    server.expect_line_containing("press Ctrl-C again to stop now");
+}
