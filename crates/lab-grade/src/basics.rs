@@ -31,6 +31,13 @@ fn expect(
     Err(failure)
 }
 
+/// The first stage of every server's rubric: it starts and listens.
+pub fn listens() -> Stage {
+    Stage::new("listens", "it starts and listens", |ctx| {
+        ctx.server(&[]).map(drop)
+    })
+}
+
 /// `--help` names the shared flags and the lesson's default port, and exits 0.
 pub fn help(port: u16) -> Stage {
     Stage::new(

@@ -47,6 +47,24 @@ pub struct Service {
     pub lines: bool,
 }
 
+impl Service {
+    /// A server served as `serve` says, with what most lessons' servers share:
+    /// it serves clients in a loop, a burst of 8, `--timeout 1` for the silent
+    /// client, nothing typed ahead, messages that are not lines. A rubric changes
+    /// only what differs: `Service { one_client: true, ..Service::new(serve) }`.
+    pub fn new(serve: Serve) -> Service {
+        Service {
+            serve,
+            burst: 8,
+            one_client: false,
+            one_message: false,
+            silent_args: &["--timeout", "1"],
+            typed: b"",
+            lines: false,
+        }
+    }
+}
+
 impl std::fmt::Debug for Service {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Service")

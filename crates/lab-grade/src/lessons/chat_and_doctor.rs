@@ -146,18 +146,11 @@ fn prints_the_slides_lines(greeting: &'static str) -> Stage {
 
 fn chat_server() -> Rubric {
     let service = Service {
-        serve: serve(),
-        burst: 8,
-        one_client: false,
-        one_message: false,
-        silent_args: &["--timeout", "1"],
         typed: OPERATOR.as_bytes(),
-        lines: false,
+        ..Service::new(serve())
     };
     let mut stages = vec![
-        Stage::new("listens", "it starts and listens", |ctx| {
-            ctx.server(&[]).map(drop)
-        }),
+        basics::listens(),
         Stage::new(
             "greets",
             "sends `Welcome to my chat room!`, no newline",
@@ -364,19 +357,9 @@ fn chat_client() -> Rubric {
 
 /// The doctor servers; `threaded` sees several patients at once.
 fn doctor(name: &'static str, threaded: bool) -> Rubric {
-    let service = Service {
-        serve: serve(),
-        burst: 8,
-        one_client: false,
-        one_message: false,
-        silent_args: &["--timeout", "1"],
-        typed: b"",
-        lines: false,
-    };
+    let service = Service::new(serve());
     let mut stages = vec![
-        Stage::new("listens", "it starts and listens", |ctx| {
-            ctx.server(&[]).map(drop)
-        }),
+        basics::listens(),
         Stage::new(
             "greets",
             "sends the Doctor's greeting, two lines, no newline at the end",

@@ -47,18 +47,12 @@ fn tcp_server() -> Rubric {
             .map(drop)
     });
     let service = Service {
-        serve,
-        burst: 8,
         one_client: true,
         one_message: true,
-        silent_args: &["--timeout", "1"],
-        typed: b"",
-        lines: false,
+        ..Service::new(serve)
     };
     let mut stages = vec![
-        Stage::new("listens", "it starts and listens", |ctx| {
-            ctx.server(&[]).map(drop)
-        }),
+        basics::listens(),
         Stage::new(
             "prints_the_message",
             "prints `server received \"<message>\"`",
@@ -329,18 +323,11 @@ fn dealer() -> Rubric {
         bisect(server, &mut dealer, false).map(drop)
     });
     let service = Service {
-        serve,
-        burst: 8,
         one_client: true,
-        one_message: false,
-        silent_args: &["--timeout", "1"],
-        typed: b"",
-        lines: false,
+        ..Service::new(serve)
     };
     let mut stages = vec![
-        Stage::new("listens", "it starts and listens", |ctx| {
-            ctx.server(&[]).map(drop)
-        }),
+        basics::listens(),
         Stage::new(
             "plays_a_game",
             "answers `too low`, `too high`, `found the secret`",

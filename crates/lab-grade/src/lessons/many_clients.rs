@@ -224,19 +224,13 @@ fn chat_room_server() -> Rubric {
         relayed(server, &mut two, &mut one, "next").map(drop)
     });
     let service = Service {
-        serve,
-        burst: 8,
-        one_client: false,
-        one_message: false,
         // A member is served on a thread of its own: a silent one holds nobody.
         silent_args: &[],
-        typed: b"",
         lines: true,
+        ..Service::new(serve)
     };
     let mut stages = vec![
-        Stage::new("listens", "it starts and listens", |ctx| {
-            ctx.server(&[]).map(drop)
-        }),
+        basics::listens(),
         Stage::new(
             "broadcasts_each_line",
             "each line goes to every other member as `<name>: <line>`, not back to its sender",

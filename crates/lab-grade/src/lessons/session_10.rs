@@ -89,18 +89,11 @@ pub(super) fn served(
 /// A Session 10 server's rubric (and the rubric of the servers that grow from them).
 pub(super) fn server(name: &'static str, reply: fn(&str) -> String, extra: Extra) -> Rubric {
     let service = Service {
-        serve: serve(reply),
         burst: if extra == Extra::List { 3 } else { 8 },
-        one_client: false,
-        one_message: false,
-        silent_args: &["--timeout", "1"],
-        typed: b"",
-        lines: false,
+        ..Service::new(serve(reply))
     };
     let mut stages = vec![
-        Stage::new("listens", "it starts and listens", |ctx| {
-            ctx.server(&[]).map(drop)
-        }),
+        basics::listens(),
         Stage::new(
             "replies",
             "the reply to `Test`, byte for byte",

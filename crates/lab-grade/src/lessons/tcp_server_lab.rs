@@ -99,19 +99,9 @@ fn handshake_server() -> Rubric {
         let mut client = handshake(server, delay)?;
         acknowledged(server, &mut client, &Value::String("next".into()))
     });
-    let service = Service {
-        serve,
-        burst: 8,
-        one_client: false,
-        one_message: false,
-        silent_args: &["--timeout", "1"],
-        typed: b"",
-        lines: false,
-    };
+    let service = Service::new(serve);
     let mut stages = vec![
-        Stage::new("listens", "it starts and listens", |ctx| {
-            ctx.server(&[]).map(drop)
-        }),
+        basics::listens(),
         Stage::new(
             "sends_the_client_id_first",
             "first sends the pickle `{'clientid': <the client's port>}`",

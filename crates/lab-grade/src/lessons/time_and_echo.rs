@@ -82,19 +82,12 @@ fn time_server() -> Rubric {
         ))
     });
     let service = Service {
-        serve: serve.clone(),
-        burst: 8,
-        one_client: false,
-        one_message: false,
         // It never waits on a client.
         silent_args: &[],
-        typed: b"",
-        lines: false,
+        ..Service::new(serve.clone())
     };
     let mut stages = vec![
-        Stage::new("listens", "it starts and listens", |ctx| {
-            ctx.server(&[]).map(drop)
-        }),
+        basics::listens(),
         Stage::new(
             "sends_the_time",
             "sends the local time as time.ctime() writes it, in a CRLF line",
@@ -289,9 +282,7 @@ fn udp_expect_time(server: &mut Server, request: &[u8], before: &str) -> Result<
 
 fn udp_time_server() -> Rubric {
     let mut stages = vec![
-        Stage::new("listens", "it starts and listens", |ctx| {
-            ctx.server(&[]).map(drop)
-        }),
+        basics::listens(),
         udp_asks(
             "answers_a_datagram",
             "answers a datagram with the time",
@@ -512,19 +503,9 @@ fn stream_echo_server() -> Rubric {
         let got = net::read_to_end(&mut client);
         server.check_reply(b"next", &got, b"next")
     });
-    let service = Service {
-        serve: serve.clone(),
-        burst: 8,
-        one_client: false,
-        one_message: false,
-        silent_args: &["--timeout", "1"],
-        typed: b"",
-        lines: false,
-    };
+    let service = Service::new(serve.clone());
     let mut stages = vec![
-        Stage::new("listens", "it starts and listens", |ctx| {
-            ctx.server(&[]).map(drop)
-        }),
+        basics::listens(),
         Stage::new("echoes", "echoes `Hello, world`", |ctx| {
             let mut server = ctx.server(&[])?;
             echoes(

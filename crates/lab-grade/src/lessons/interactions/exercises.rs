@@ -139,13 +139,8 @@ fn password_server() -> Rubric {
         )
     });
     let service = Service {
-        serve,
-        burst: 8,
-        one_client: false,
-        one_message: false,
-        silent_args: &["--timeout", "1"],
-        typed: b"",
         lines: true,
+        ..Service::new(serve)
     };
     let mut stages = vec![
         listens(),
@@ -452,13 +447,8 @@ fn rps_server() -> Rubric {
         play_rps(server, &mut client, &["rock"])
     });
     let service = Service {
-        serve,
-        burst: 8,
-        one_client: false,
-        one_message: false,
-        silent_args: &["--timeout", "1"],
-        typed: b"",
         lines: true,
+        ..Service::new(serve)
     };
     let mut stages = vec![
         listens(),
@@ -677,13 +667,8 @@ fn mancala_server() -> Rubric {
     let serve: hostile::Serve =
         Arc::new(|server: &mut Server, delay: Duration| seat_two(server, delay).map(drop));
     let service = Service {
-        serve,
-        burst: 8,
-        one_client: false,
-        one_message: false,
-        silent_args: &["--timeout", "1"],
-        typed: b"",
         lines: true,
+        ..Service::new(serve)
     };
     let mut stages = vec![
         listens(),
