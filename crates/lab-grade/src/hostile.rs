@@ -78,6 +78,20 @@ impl std::fmt::Debug for Service {
 /// How long a slow client waits between connecting and sending.
 pub const SLOW: Duration = Duration::from_millis(300);
 
+/// Serves 3 clients, one after the other, as `service` serves a client: the
+/// stage that shows a server goes back to `accept()` after each.
+pub fn serves_clients_in_turn(service: &Service) -> Stage {
+    let serve = service.serve.clone();
+    Stage::new(
+        "serves_clients_in_turn",
+        "serves 3 clients, one after the other",
+        move |ctx: &Ctx| {
+            let mut server = ctx.server(&[])?;
+            (0..3).try_for_each(|_| serve(&mut server, Duration::ZERO))
+        },
+    )
+}
+
 /// The hostile stages, for a server served as `service` says.
 pub fn stages(service: &Service) -> Vec<Stage> {
     let harm = |id,

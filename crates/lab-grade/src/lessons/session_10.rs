@@ -112,17 +112,7 @@ pub(super) fn server(name: &'static str, reply: fn(&str) -> String, extra: Extra
             )?;
             Ok(())
         }),
-        Stage::new(
-            "serves_clients_in_turn",
-            "serves 3 clients, one after the other",
-            {
-                let serve = service.serve.clone();
-                move |ctx| {
-                    let mut server = ctx.server(&[])?;
-                    (0..3).try_for_each(|_| serve(&mut server, Duration::ZERO))
-                }
-            },
-        ),
+        hostile::serves_clients_in_turn(&service),
     ];
     if extra != Extra::Nothing {
         stages.push(counts_connections());

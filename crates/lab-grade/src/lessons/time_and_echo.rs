@@ -84,7 +84,7 @@ fn time_server() -> Rubric {
     let service = Service {
         // It never waits on a client.
         silent_args: &[],
-        ..Service::new(serve.clone())
+        ..Service::new(serve)
     };
     let mut stages = vec![
         basics::listens(),
@@ -140,14 +140,7 @@ fn time_server() -> Rubric {
                     .map(drop)
             },
         ),
-        Stage::new(
-            "serves_clients_in_turn",
-            "serves 3 clients, one after the other",
-            move |ctx| {
-                let mut server = ctx.server(&[])?;
-                (0..3).try_for_each(|_| serve(&mut server, Duration::ZERO))
-            },
-        ),
+        hostile::serves_clients_in_turn(&service),
     ];
     stages.extend(hostile::stages(&service));
     stages.extend(basics::server(
@@ -503,7 +496,7 @@ fn stream_echo_server() -> Rubric {
         let got = net::read_to_end(&mut client);
         server.check_reply(b"next", &got, b"next")
     });
-    let service = Service::new(serve.clone());
+    let service = Service::new(serve);
     let mut stages = vec![
         basics::listens(),
         Stage::new("echoes", "echoes `Hello, world`", |ctx| {
@@ -568,14 +561,7 @@ fn stream_echo_server() -> Rubric {
                     .map(drop)
             },
         ),
-        Stage::new(
-            "serves_clients_in_turn",
-            "serves 3 clients, one after the other",
-            move |ctx| {
-                let mut server = ctx.server(&[])?;
-                (0..3).try_for_each(|_| serve(&mut server, Duration::ZERO))
-            },
-        ),
+        hostile::serves_clients_in_turn(&service),
     ];
     stages.extend(hostile::stages(&service));
     stages.extend(basics::server(
