@@ -15,7 +15,7 @@ use std::thread;
 use std::time::Duration;
 
 use crate::net::{self, show};
-use crate::stage::{Ctx, Failure, Server, Stage, crash_line};
+use crate::stage::{Ctx, Failure, Server, Stage, StageKind, crash_line};
 
 /// Serves one normal client on a running server, waiting `delay` between
 /// connecting and sending (a slow client), and checks that it is served.
@@ -229,7 +229,11 @@ pub fn stages(service: &Service) -> Vec<Stage> {
             })
         },
     ));
+    // What the lesson does not ask: shown as what to learn next.
     stages
+        .into_iter()
+        .map(|stage| stage.kind(StageKind::Robustness))
+        .collect()
 }
 
 /// Starts the server (with `extra` arguments), its operator's lines typed ahead.

@@ -38,7 +38,7 @@ pub fn run_stage(program: &str, path: &str, id: &str) {
     match &stage.outcome {
         Outcome::Passed => {}
         Outcome::Skipped(why) => eprintln!("skipped: {why}"),
-        Outcome::Failed(_) => {
+        Outcome::Failed(_) | Outcome::NotRun(_) => {
             colored::control::set_override(false);
             panic!("\n{}", report.human());
         }

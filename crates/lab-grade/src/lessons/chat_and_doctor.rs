@@ -235,6 +235,7 @@ fn chat_server() -> Rubric {
         lesson: "chat-and-doctor",
         port: PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -351,6 +352,7 @@ fn chat_client() -> Rubric {
         lesson: "chat-and-doctor",
         port: PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -432,6 +434,7 @@ fn doctor(name: &'static str, threaded: bool) -> Rubric {
         lesson: "chat-and-doctor",
         port: PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }

@@ -131,6 +131,7 @@ fn tcp_server() -> Rubric {
         lesson: "interactions",
         port: TCP_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -219,6 +220,7 @@ fn tcp_client() -> Rubric {
         lesson: "interactions",
         port: TCP_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -425,6 +427,7 @@ fn dealer() -> Rubric {
         lesson: "interactions",
         port: GAME_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -543,6 +546,7 @@ fn player() -> Rubric {
         lesson: "interactions",
         port: GAME_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }

@@ -301,6 +301,7 @@ fn chat_room_server() -> Rubric {
         lesson: "many-clients",
         port: ROOM_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -355,6 +356,7 @@ fn chat_room_client() -> Rubric {
         lesson: "many-clients",
         port: ROOM_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -425,6 +427,7 @@ fn load_client() -> Rubric {
         lesson: "many-clients",
         port: ECHO_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }

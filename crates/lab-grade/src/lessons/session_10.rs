@@ -140,6 +140,7 @@ pub(super) fn server(name: &'static str, reply: fn(&str) -> String, extra: Extra
         lesson: "session-10",
         port: PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -368,6 +369,7 @@ fn five_shot_client() -> Rubric {
         lesson: "session-10",
         port: PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }

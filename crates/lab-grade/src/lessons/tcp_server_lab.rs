@@ -175,6 +175,7 @@ fn handshake_server() -> Rubric {
         lesson: "tcp-server-lab",
         port: PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -320,6 +321,7 @@ fn handshake_client() -> Rubric {
         lesson: "tcp-server-lab",
         port: PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }

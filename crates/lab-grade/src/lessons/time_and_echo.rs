@@ -11,7 +11,7 @@ use super::{against, printed};
 use crate::hostile::{self, Service};
 use crate::net::{self, random_bytes, show};
 use crate::reference::{self, UdpReference};
-use crate::stage::{Failure, Needs, Server, Stage, describe_reply};
+use crate::stage::{Failure, Needs, Server, Stage, StageKind, describe_reply};
 use crate::{Kind, Rubric, basics};
 
 const TIME_PORT: u16 = 9999;
@@ -122,7 +122,7 @@ fn time_server() -> Rubric {
                 ))
             },
         )
-        .optional(),
+        .kind(StageKind::Conventions),
         Stage::new(
             "prints_who_connected",
             "prints `Got a connection from` and the client's address",
@@ -154,6 +154,7 @@ fn time_server() -> Rubric {
         lesson: "time-and-echo",
         port: TIME_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -222,6 +223,7 @@ fn time_client() -> Rubric {
         lesson: "time-and-echo",
         port: TIME_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -365,6 +367,7 @@ fn udp_time_server() -> Rubric {
         lesson: "time-and-echo",
         port: TIME_PORT,
         kind: Kind::UdpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -460,6 +463,7 @@ fn udp_time_client() -> Rubric {
         lesson: "time-and-echo",
         port: TIME_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -575,6 +579,7 @@ fn stream_echo_server() -> Rubric {
         lesson: "time-and-echo",
         port: ECHO_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -620,6 +625,7 @@ fn stream_echo_client() -> Rubric {
         lesson: "time-and-echo",
         port: ECHO_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }

@@ -277,6 +277,7 @@ fn password_server() -> Rubric {
         lesson: "interactions",
         port: PASSWORD_PORT,
         kind: Kind::TcpServer,
+        env: vec![("LAB_PASSWORD", PASSWORD)],
         stages,
     }
 }
@@ -366,6 +367,7 @@ fn password_client() -> Rubric {
         lesson: "interactions",
         port: PASSWORD_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -506,6 +508,7 @@ fn rps_server() -> Rubric {
         lesson: "interactions",
         port: RPS_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -579,6 +582,7 @@ fn rps_client() -> Rubric {
         lesson: "interactions",
         port: RPS_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -748,6 +752,7 @@ fn mancala_server() -> Rubric {
         lesson: "interactions",
         port: MANCALA_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -814,6 +819,7 @@ fn mancala_client() -> Rubric {
         lesson: "interactions",
         port: MANCALA_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
