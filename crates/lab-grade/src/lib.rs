@@ -16,15 +16,23 @@
 //! - [`reference`](mod@reference): the servers a client is graded against.
 //! - [`lessons`]: each lesson's rubrics.
 //! - [`report`]: the grade as text or JSON.
+//! - [`points`]: what a grading is worth, per kind of stage.
+//! - [`classroom`]: a grading as GitHub Classroom's reporter reads it.
+//! - [`class`]: a whole class at once, and shards of one joined.
+//! - [`gradebook`]: a class as a CSV gradebook and one HTML report.
 
 // A stage's failure carries its whole story (sent, expected, got, output): it is
 // the rare path, returned once per stage, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
 pub mod basics;
+pub mod class;
+pub mod classroom;
+pub mod gradebook;
 pub mod hostile;
 pub mod lessons;
 pub mod net;
+pub mod points;
 pub mod python;
 pub mod reference;
 pub mod report;
