@@ -101,6 +101,8 @@ pub struct Class {
     pub required: Vec<StageKind>,
     /// The longest any one wait of a stage may take.
     pub patience: Duration,
+    /// How long the silent-client stage waits [`None`: the patience].
+    pub silent: Option<Duration>,
     /// The longest one grading may take before it is given up.
     pub limit: Duration,
     /// How many gradings at once.
@@ -203,9 +205,18 @@ pub fn grade_one(class: &Class, student: &str, folder: &Path, program: &Assignme
     let report = if file.is_file() {
         let limit = class.limit;
         let patience = class.patience;
+        let silent = class.silent;
         let required = class.required.clone();
         let name = program.name.clone();
         let (tx, rx) = mpsc::channel();
+        // Created if the grading is given up: its Python programs end (see `cap`).
+        static GRADINGS: AtomicUsize = AtomicUsize::new(0);
+        let stop = std::env::temp_dir().join(format!(
+            "lab-grade-stop-{}-{}",
+            std::process::id(),
+            GRADINGS.fetch_add(1, Ordering::SeqCst)
+        ));
+        let stop_file = stop.to_string_lossy().into_owned();
         // On a thread of its own, so that a grading that goes on too long is
         // given up: its stages end by themselves (each wait is bounded) and
         // kill their programs then.
@@ -215,6 +226,20 @@ pub fn grade_one(class: &Class, student: &str, folder: &Path, program: &Assignme
             };
             let mut ctx = rubric.ctx(Launch::command(argv, rubric.port), patience);
             ctx.required = required;
+            // A student's Python that prints without end is cut (see `cap`).
+            if crate::runner::is_python(&ctx.launch.argv) {
+                if let Some(path) = crate::cap::python_path() {
+                    ctx.launch
+                        .env
+                        .push(("PYTHONPATH".into(), path.to_string_lossy().into_owned()));
+                    ctx.launch
+                        .env
+                        .push(("LAB_GRADE_STOP_FILE".into(), stop_file));
+                }
+            }
+            if let Some(silent) = silent {
+                ctx.silent = silent;
+            }
             let _ = tx.send(rubric.grade(&ctx, &[]));
         });
         match spawned
@@ -223,6 +248,13 @@ pub fn grade_one(class: &Class, student: &str, folder: &Path, program: &Assignme
         {
             Ok(report) => report,
             Err(_) => {
+                // Its programs end within a second, and its stages with them.
+                let _ = std::fs::write(&stop, "given up");
+                let cleanup = stop.clone();
+                let _ = std::thread::Builder::new().spawn(move || {
+                    std::thread::sleep(Duration::from_secs(30));
+                    let _ = std::fs::remove_file(cleanup);
+                });
                 let failure = Failure::new(
                     "",
                     format!("the grading to end within {} s", limit.as_secs()),
@@ -445,6 +477,7 @@ mod tests {
             points: Points::default(),
             required: Vec::new(),
             patience: Duration::from_secs(5),
+            silent: None,
             limit: Duration::from_secs(60),
             jobs: 2,
             python: "python3".into(),

@@ -18,6 +18,7 @@
 //! - [`report`]: the grade as text or JSON.
 //! - [`points`]: what a grading is worth, per kind of stage.
 //! - [`classroom`]: a grading as GitHub Classroom's reporter reads it.
+//! - [`cap`]: a bound on what a Python program prints, for a class.
 //! - [`class`]: a whole class at once, and shards of one joined.
 //! - [`gradebook`]: a class as a CSV gradebook and one HTML report.
 
@@ -26,6 +27,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod basics;
+pub mod cap;
 pub mod class;
 pub mod classroom;
 pub mod gradebook;

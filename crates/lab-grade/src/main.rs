@@ -146,8 +146,12 @@ struct ClassArgs {
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = lab_common::args::parse_seconds)]
     patience: Duration,
 
+    /// How long the silent-client stage waits, in seconds [default: the patience].
+    #[arg(long, value_name = "SECONDS", value_parser = lab_common::args::parse_seconds)]
+    silent: Option<Duration>,
+
     /// The longest one grading may take, in seconds: then it is given up (zero points).
-    #[arg(long, value_name = "SECONDS", default_value = "300", value_parser = lab_common::args::parse_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value = "120", value_parser = lab_common::args::parse_seconds)]
     limit: Duration,
 
     /// The Python that runs a student's `.py` file.
@@ -253,6 +257,7 @@ fn class(args: ClassArgs) -> lab_common::Result {
         points: args.points,
         required: args.require,
         patience: args.patience,
+        silent: args.silent,
         limit: args.limit,
         jobs,
         python: args.python,
