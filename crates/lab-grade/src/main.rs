@@ -86,6 +86,10 @@ struct Args {
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = lab_common::args::parse_seconds)]
     patience: Duration,
 
+    /// How long the silent-client stage waits, in seconds [default: the patience].
+    #[arg(long, value_name = "SECONDS", value_parser = lab_common::args::parse_seconds)]
+    silent: Option<Duration>,
+
     /// Also require the stages of this kind for a pass: robustness,
     /// conventions (may be repeated, or given as a list: robustness,conventions).
     #[arg(long, value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
@@ -372,6 +376,9 @@ fn main() -> lab_common::Result {
     launch.flags = args.flags;
     let mut ctx = rubric.ctx(launch, args.patience);
     ctx.required = args.require;
+    if let Some(silent) = args.silent {
+        ctx.silent = silent;
+    }
     let report = rubric.grade(&ctx, &args.stages);
     let score = Score::of(&report, &args.points);
     if args.classroom {
