@@ -158,7 +158,6 @@ fn unrun(
     command: String,
     required: &[StageKind],
     failure: Failure,
-    every: bool,
 ) -> Report {
     let stages = rubric
         .stages
@@ -169,7 +168,7 @@ fn unrun(
                 Outcome::Skipped("a convention of our programs: add --flags".into())
             } else if stage.needs_signals() && !cfg!(unix) {
                 Outcome::Skipped("it sends Ctrl-C as a signal: Unix only".into())
-            } else if i == 0 || every {
+            } else if i == 0 {
                 Outcome::Failed(Box::new(failure.clone()))
             } else {
                 Outcome::NotRun(format!(
@@ -202,6 +201,7 @@ pub fn grade_one(class: &Class, student: &str, folder: &Path, program: &Assignme
     let file = folder.join(&program.file);
     let argv = command_for(&file, &class.python);
     let display = Launch::command(argv.clone(), rubric.port).display();
+    let mut given_up = false;
     let report = if file.is_file() {
         let limit = class.limit;
         let patience = class.patience;
@@ -261,7 +261,8 @@ pub fn grade_one(class: &Class, student: &str, folder: &Path, program: &Assignme
                     "it was still going on: given up",
                     "a program that never ends or floods its console stalls every stage: run it by hand",
                 );
-                unrun(&rubric, display.clone(), &class.required, failure, true)
+                given_up = true;
+                unrun(&rubric, display.clone(), &class.required, failure)
             }
         }
     } else {
@@ -273,12 +274,21 @@ pub fn grade_one(class: &Class, student: &str, folder: &Path, program: &Assignme
         );
         failure.cannot_start = true;
         failure.crash = Some(format!("no file {}", program.file.display()));
-        unrun(&rubric, display, &class.required, failure, false)
+        unrun(&rubric, display, &class.required, failure)
     };
     let mut value = report.json();
     value["points"] = Score::of(&report, &class.points).json();
     value["student"] = json!(student);
     value["file"] = json!(program.file.to_string_lossy());
+    if given_up {
+        // Not a verdict on the program's stages: an error, as one that cannot start.
+        value["status"] = json!("error");
+        value["given_up"] = json!(true);
+        value["verdict"] = json!(format!(
+            "ERROR: the grading did not end within {} s, so it was given up (0 points): does the program never end, or flood its console?",
+            class.limit.as_secs()
+        ));
+    }
     bound(&mut value);
     value
 }

@@ -129,6 +129,11 @@ impl Book {
     pub fn failing_most(&self) -> Vec<Common> {
         let mut counts: BTreeMap<(String, String), Common> = BTreeMap::new();
         for ((_, program), grading) in &self.cells {
+            // A program that could not start (or whose grading was given up) is
+            // counted apart, not as a failure of every stage.
+            if grading["status"] == "error" {
+                continue;
+            }
             for stage in grading["stages"].as_array().into_iter().flatten() {
                 let result = stage["result"].as_str().unwrap_or_default();
                 if result != "passed" && result != "failed" {
@@ -217,7 +222,7 @@ impl Book {
             if errors > 0 {
                 let _ = writeln!(
                     out,
-                    "<p>{}: {errors} of {} students' programs could not be started (or are missing).</p>",
+                    "<p>{}: {errors} of {} students' programs could not be graded (missing, could not start, or given up).</p>",
                     escape(program),
                     self.students.len()
                 );
@@ -227,7 +232,7 @@ impl Book {
             "<h2>The class</h2>\n<p class=\"legend\">",
             "<span class=\"pass\" style=\"background:#c8e6c9\">pass</span>",
             "<span style=\"background:#ffcdd2\">fail</span>",
-            "<span style=\"background:#ffe0b2\">error: could not start</span>",
+            "<span style=\"background:#ffe0b2\">error: missing, could not start, or given up</span>",
             " Click a cell to open its report; click a heading to sort.</p>\n",
             "<table id=\"grid\">\n<thead><tr><th data-sort=\"text\">Student</th>",
         ));
@@ -511,7 +516,8 @@ mod tests {
         assert_eq!(common[0].stage, "invalid_utf8");
         assert_eq!(common[0].program, "echo-server2");
         assert_eq!((common[0].failed, common[0].of), (1, 2));
-        assert_eq!(common.len(), 3);
+        // bob's happy server could not start: not counted as failing its stages.
+        assert_eq!(common.len(), 2);
     }
 
     #[test]
@@ -531,7 +537,7 @@ mod tests {
         );
         assert!(html.contains("<summary>FAIL 30/100</summary>"));
         assert!(html.contains("data-value=\"130\">130/200</td>"));
-        assert!(html.contains("happy-server: 1 of 2 students' programs could not be started"));
+        assert!(html.contains("happy-server: 1 of 2 students' programs could not be graded"));
         assert_eq!(html.matches("<details>").count(), 4);
         assert_eq!(html.matches("</details>").count(), 4);
     }
