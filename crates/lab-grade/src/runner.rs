@@ -439,6 +439,8 @@ impl Program {
         #[cfg(target_os = "linux")]
         {
             let stat = format!("/proc/{}/stat", self.child.id());
+            // Blocked for a few looks in a row: not just between two steps.
+            let mut blocked = 0;
             while Instant::now() < deadline {
                 let Ok(text) = std::fs::read_to_string(&stat) else {
                     return;
@@ -447,8 +449,13 @@ impl Program {
                 let state = text
                     .rsplit_once(')')
                     .and_then(|(_, rest)| rest.trim_start().chars().next());
-                if state != Some('R') {
-                    return;
+                if state == Some('R') {
+                    blocked = 0;
+                } else {
+                    blocked += 1;
+                    if blocked == 4 {
+                        return;
+                    }
                 }
                 thread::sleep(Duration::from_millis(5));
             }

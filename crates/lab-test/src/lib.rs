@@ -169,7 +169,9 @@ pub fn client(path: &str, server: SocketAddr) -> assert_cmd::Command {
 
 /// Connects to `addr`, with [`TIMEOUT`] on the connection and on every read and write.
 pub fn connect(addr: SocketAddr) -> TcpStream {
-    net::connect(addr, TIMEOUT).unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"))
+    net::connect(addr, TIMEOUT)
+        .unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"))
+        .into()
 }
 
 /// Reads until the other side closes the connection (every read with a timeout).

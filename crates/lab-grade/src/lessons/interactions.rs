@@ -124,7 +124,6 @@ fn tcp_server() -> Rubric {
         "tcp-server",
         TCP_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "tcp-server",
@@ -416,12 +415,7 @@ fn dealer() -> Rubric {
         ),
     ];
     stages.extend(hostile::stages(&service));
-    stages.extend(basics::server(
-        "dealer",
-        GAME_PORT,
-        Needs::FlagsAndSignals,
-        None,
-    ));
+    stages.extend(basics::server("dealer", GAME_PORT, Needs::FlagsAndSignals));
     Rubric {
         program: "dealer",
         lesson: "interactions",

@@ -147,7 +147,6 @@ fn time_server() -> Rubric {
         "time-server",
         TIME_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "time-server",
@@ -360,7 +359,6 @@ fn udp_time_server() -> Rubric {
         "udp-time-server",
         TIME_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "udp-time-server",
@@ -572,7 +570,6 @@ fn stream_echo_server() -> Rubric {
         "stream-echo-server",
         ECHO_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "stream-echo-server",

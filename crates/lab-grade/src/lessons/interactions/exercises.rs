@@ -50,7 +50,7 @@ impl Lines {
     fn connect(server: &mut Server) -> Result<Lines, Failure> {
         let stream = server.connect("a new client")?;
         Ok(Lines {
-            reader: BufReader::new(stream),
+            reader: BufReader::new(stream.into()),
         })
     }
 
@@ -270,7 +270,6 @@ fn password_server() -> Rubric {
         "password-server",
         PASSWORD_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "password-server",
@@ -501,7 +500,6 @@ fn rps_server() -> Rubric {
         "rps-server",
         RPS_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "rps-server",
@@ -745,7 +743,6 @@ fn mancala_server() -> Rubric {
         "mancala-server",
         MANCALA_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "mancala-server",
