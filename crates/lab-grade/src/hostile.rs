@@ -87,7 +87,9 @@ pub fn serves_clients_in_turn(service: &Service) -> Stage {
         "serves 3 clients, one after the other",
         move |ctx: &Ctx| {
             let mut server = ctx.server(&[])?;
-            (0..3).try_for_each(|_| serve(&mut server, Duration::ZERO))
+            (0..3)
+                .try_for_each(|_| serve(&mut server, Duration::ZERO))
+                .map_err(|failure| finished_early(&mut server, failure))
         },
     )
 }
@@ -282,7 +284,20 @@ fn after(service: &Service, server: &mut Server, harm: &str, message: bool) -> R
     if service.one_message && message {
         return finishes_cleanly(server, harm);
     }
-    (service.serve)(server, Duration::ZERO).map_err(|f| prefixed(f, harm))
+    (service.serve)(server, Duration::ZERO).map_err(|f| prefixed(finished_early(server, f), harm))
+}
+
+/// The failure, with the hint for a server that ended normally where it
+/// should have gone on to its next client.
+fn finished_early(server: &mut Server, mut failure: Failure) -> Failure {
+    let finished = server
+        .program
+        .exited()
+        .is_some_and(|status| status.success());
+    if finished && failure.crash.is_none() {
+        failure.hint = "the server had finished (status 0) before this client: a server serves its clients in a loop, back to accept() after each".into();
+    }
+    failure
 }
 
 /// A one-message server finishes with status 0, without a crash.

@@ -554,18 +554,12 @@ impl Server {
     /// The failure for a server that accepts no connection.
     pub fn unreachable(&mut self, sent: &str, e: &std::io::Error) -> Failure {
         let addr = self.addr;
-        let mut failure = self.fail(
+        self.fail(
             sent,
             format!("a connection to {addr}"),
             e.to_string(),
             "the server does not accept connections any more: did it stop or crash?",
-        );
-        // It ended normally, where it should have gone on serving.
-        let finished = self.program.exited().is_some_and(|status| status.success());
-        if finished && failure.crash.is_none() {
-            failure.hint = "the server had finished (status 0) before this client: a server serves its clients in a loop, back to accept() after each".into();
-        }
-        failure
+        )
     }
 
     /// Connects, sends `message`, and reads the reply: until the server closes,

@@ -36,7 +36,9 @@ fn echo_server(name: &'static str) -> Rubric {
     let mut rubric = session_10::server(name, echo, Extra::Counts);
     rubric.lesson = "many-clients";
     // Session 10's exact words are not this lesson's (it has no waiting line).
-    rubric.stages.retain(|stage| stage.id != "prints_the_lessons_words");
+    rubric
+        .stages
+        .retain(|stage| stage.id != "prints_the_lessons_words");
     rubric.stages.push(Stage::new(
         "serves_others_while_some_stay_silent",
         "5 clients connected and silent: 3 others are served meanwhile, then the 5",

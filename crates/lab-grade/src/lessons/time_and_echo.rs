@@ -563,7 +563,8 @@ fn stream_echo_server() -> Rubric {
                     .map(drop)
             },
         ),
-        hostile::serves_clients_in_turn(&service),
+        // The page's echo_server.py serves one client and finishes: the loop is what to learn next.
+        hostile::serves_clients_in_turn(&service).kind(StageKind::Robustness),
     ];
     stages.extend(hostile::stages(&service));
     stages.extend(basics::server(
