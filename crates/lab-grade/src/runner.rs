@@ -127,11 +127,21 @@ impl Launch {
                     "LAB_GRADE_ROLE",
                     if self.server { "server" } else { "client" },
                 );
-            if let Some(folder) = crate::python::startup_folder() {
-                command.env("PYTHONPATH", crate::python::path_with(&folder));
-            }
         }
-        command.envs(self.env.iter().map(|(k, v)| (k, v)));
+        let own_path = self.env.iter().find(|(k, _)| k == "PYTHONPATH");
+        let moved = self.port != PortChoice::Zero && port != "0";
+        if let (true, Some(folder)) = (moved, crate::python::startup_folder()) {
+            let first = own_path.map(|(_, v)| std::path::PathBuf::from(v));
+            command.env("PYTHONPATH", crate::python::path_with(&folder, first));
+        } else if let Some((_, path)) = own_path {
+            command.env("PYTHONPATH", path);
+        }
+        command.envs(
+            self.env
+                .iter()
+                .filter(|(k, _)| k != "PYTHONPATH")
+                .map(|(k, v)| (k, v)),
+        );
         command
     }
 

@@ -148,15 +148,21 @@ impl Stage {
         matches!(self.needs, Needs::Signals | Needs::FlagsAndSignals)
     }
 
+    /// Why the stage cannot run in `ctx`, if it cannot.
+    pub fn skipped(&self, ctx: &Ctx) -> Option<String> {
+        if self.needs_flags() && !ctx.launch.flags {
+            return Some("a convention of our programs: add --flags".into());
+        }
+        if self.needs_signals() && !cfg!(unix) {
+            return Some("it sends Ctrl-C as a signal: Unix only".into());
+        }
+        None
+    }
+
     /// Runs the stage, or says why it is skipped.
     pub fn grade(&self, ctx: &Ctx) -> Outcome {
-        let flags = self.needs_flags();
-        let signals = self.needs_signals();
-        if flags && !ctx.launch.flags {
-            return Outcome::Skipped("a convention of our programs: add --flags".into());
-        }
-        if signals && !cfg!(unix) {
-            return Outcome::Skipped("it sends Ctrl-C as a signal: Unix only".into());
+        if let Some(why) = self.skipped(ctx) {
+            return Outcome::Skipped(why);
         }
         // A stage is our code: should it panic, that is reported, not a crash of the grader.
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.run)(ctx))) {
@@ -286,6 +292,14 @@ pub fn crash_line(lines: &[String]) -> Option<String> {
             .find(|l| !l.starts_with(' ') && !l.starts_with('\t') && !l.is_empty())
             .cloned()
             .or_else(|| Some("a Python exception".to_string()));
+    }
+    // A file Python cannot even compile: no traceback, just the error.
+    let compile = ["SyntaxError: ", "IndentationError: ", "TabError: "];
+    if let Some(line) = lines
+        .iter()
+        .find(|l| compile.iter().any(|c| l.starts_with(c)))
+    {
+        return Some(line.clone());
     }
     let panic = lines.iter().position(|l| l.contains("panicked at"))?;
     let message = lines.get(panic + 1).filter(|l| !l.starts_with("note:"));
@@ -554,12 +568,12 @@ impl Server {
     /// The failure for a server that accepts no connection.
     pub fn unreachable(&mut self, sent: &str, e: &std::io::Error) -> Failure {
         let addr = self.addr;
-        self.fail(
-            sent,
-            format!("a connection to {addr}"),
-            e.to_string(),
-            "the server does not accept connections any more: did it stop or crash?",
-        )
+        let hint = if e.kind() == std::io::ErrorKind::TimedOut {
+            "the server did not take this connection in time: it is busy with another client, and its queue of waiting clients (listen()'s backlog) is full"
+        } else {
+            "the server does not accept connections any more: did it stop or crash?"
+        };
+        self.fail(sent, format!("a connection to {addr}"), e.to_string(), hint)
     }
 
     /// Connects, sends `message`, and reads the reply: until the server closes,
