@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use lab_grade::runner::{Launch, PortChoice, free_port};
+use lab_grade::runner::{Launch, PortChoice};
 use lab_grade::{Failure, Outcome, Report, StageKind};
 
 /// Generous, so that a loaded machine does not fail a program that works.
