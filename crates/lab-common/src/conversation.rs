@@ -239,9 +239,6 @@ pub struct Messages {
     pending: Vec<u8>,
     /// The message being read is already longer than `max_len` (its bytes so far dropped).
     too_long: bool,
-    /// The last message ended by a pause: a newline that comes first now is its
-    /// late end, not an empty message.
-    after_quiet: bool,
 }
 
 impl Messages {
@@ -252,7 +249,6 @@ impl Messages {
             max_len,
             pending: Vec::new(),
             too_long: false,
-            after_quiet: false,
         }
     }
 
@@ -307,7 +303,7 @@ impl Messages {
             // -- recv(): what has come, in pieces of at most CHUNK bytes
             match stream.read(&mut chunk) {
                 // The client closed its side: what came before is its last message.
-                Ok(0) if started => return self.take_all(false),
+                Ok(0) if started => return self.take_all(),
                 Ok(0) => return Next::Left,
                 Ok(size) => self.absorb(&chunk[..size]),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -319,7 +315,7 @@ impl Messages {
                 {
                     // A pause after the start of a message: the client waits for the answer.
                     if started {
-                        return self.take_all(true);
+                        return self.take_all();
                     }
                     if stop() {
                         return Next::Stopped;
@@ -348,13 +344,7 @@ impl Messages {
     }
 
     /// Keeps `bytes`, just read, for the message being read.
-    fn absorb(&mut self, mut bytes: &[u8]) {
-        if std::mem::take(&mut self.after_quiet) && self.pending.is_empty() && !self.too_long {
-            bytes = bytes
-                .strip_prefix(b"\r\n")
-                .or_else(|| bytes.strip_prefix(b"\n"))
-                .unwrap_or(bytes);
-        }
+    fn absorb(&mut self, bytes: &[u8]) {
         self.pending.extend_from_slice(bytes);
         // Too long already, and no end in sight: keep only that it is. (+ 1: the
         // line may end with a `\r` whose `\n` has not come yet.)
@@ -375,9 +365,8 @@ impl Messages {
         Some(self.give(line))
     }
 
-    /// Everything pending, as one message; `quiet`: it ended by a pause.
-    fn take_all(&mut self, quiet: bool) -> Next {
-        self.after_quiet = quiet;
+    /// Everything pending, as one message (it ended by a pause or the close).
+    fn take_all(&mut self) -> Next {
         let bytes = std::mem::take(&mut self.pending);
         self.give(bytes)
     }
@@ -524,12 +513,13 @@ mod tests {
     }
 
     #[test]
-    fn a_newline_after_a_pause_is_the_late_end_of_the_message() {
+    fn a_newline_after_a_pause_is_an_empty_message() {
         let (mut client, mut cs) = pair();
         let mut messages = Messages::new(80);
         client.write_all(b"rock").unwrap();
         assert_eq!(next(&mut messages, &mut cs), message(b"rock"));
-        client.write_all(b"\r\npaper\n").unwrap();
+        client.write_all(b"\npaper\n").unwrap();
+        assert_eq!(next(&mut messages, &mut cs), message(b""));
         assert_eq!(next(&mut messages, &mut cs), message(b"paper"));
     }
 
