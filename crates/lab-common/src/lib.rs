@@ -11,7 +11,9 @@
 //! - [`message`]: read one message with a timeout and lossy UTF-8; send a reply;
 //!   show client text on the console without letting it drive the terminal.
 //! - [`conversation`]: the next message of a client that talks until it leaves,
-//!   read in slices so that Ctrl-C is seen while the client is silent.
+//!   read in slices so that Ctrl-C is seen while the client is silent; and
+//!   [`Messages`](conversation::Messages), each a line or what came before a
+//!   short pause, as the bytes the client sent.
 //! - [`clock`]: the local time as Python's `time.ctime()` writes it.
 //! - [`console`]: a console that nobody reads any more stops the program quietly.
 //! - [`args`]: the `--ip`, `--port` and `--timeout` flags every program takes,

@@ -1,5 +1,6 @@
 //! The grader's side of a connection: connect, send, read until the server
-//! closes, reset; every wait bounded, every failure an error to report.
+//! closes, read replies framed by line or by a pause ([`Replies`]), reset; every
+//! wait bounded, every failure an error to report.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
@@ -83,6 +84,12 @@ impl Write for Conn {
     }
     fn flush(&mut self) -> io::Result<()> {
         (**self).flush()
+    }
+}
+
+impl From<TcpStream> for Conn {
+    fn from(stream: TcpStream) -> Conn {
+        Conn::new(stream)
     }
 }
 
@@ -267,6 +274,263 @@ pub fn echo_through(addr: SocketAddr, data: Vec<u8>, limit: Duration) -> io::Res
     }
 }
 
+/// How long a reply without a newline may pause before what came counts as the
+/// whole reply: the pieces of a server's one `send()` come within microseconds;
+/// this leaves room for a loaded machine.
+pub const PAUSE: Duration = Duration::from_millis(200);
+
+/// How long [`Replies::ask`] waits for the answer to a message sent without a
+/// newline before it ends the message with one, for a server that reads lines.
+/// A server in the page's style answers within milliseconds.
+pub const GRACE: Duration = Duration::from_secs(1);
+
+/// How a reply read by [`Replies`] ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// With a newline (`\n`, or `\r\n`), which is not part of the reply.
+    Newline,
+    /// Without a newline: nothing more came for a moment ([`PAUSE`]).
+    Quiet,
+    /// The server closed the connection.
+    Closed,
+    /// Nothing came for this long.
+    Silent(Duration),
+    /// More kept coming, with no newline and no pause, for this long.
+    Endless(Duration),
+    /// Reading failed (a reset...).
+    Failed(io::ErrorKind),
+}
+
+/// One reply of a server: a line, or what came before a pause, a close or a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Framed {
+    /// The reply's bytes, without its newline.
+    pub data: Vec<u8>,
+    /// How it ended.
+    pub ending: Ending,
+}
+
+impl Framed {
+    /// Whether a reply came: some bytes, or at least an (empty) line.
+    pub fn came(&self) -> bool {
+        !self.data.is_empty() || self.ending == Ending::Newline
+    }
+
+    /// Whether it is a reply that the connection goes on after: a line, or what
+    /// came before a pause.
+    pub fn is_whole(&self) -> bool {
+        matches!(self.ending, Ending::Newline | Ending::Quiet)
+    }
+
+    /// The reply as text (invalid UTF-8 shown as `�`).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.data).into_owned()
+    }
+
+    /// What came, as a person reads it: `"access denied\n"`,
+    /// `"a draw" and no newline, then nothing for 10 s`, `the connection closed`.
+    pub fn describe(&self) -> String {
+        let shown = || show(&self.data, 80);
+        let seconds = |d: &Duration| format!("{} s", d.as_secs_f64());
+        let failed = |kind: &io::ErrorKind| match kind {
+            io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
+                "a reset (the connection was closed abruptly)".to_string()
+            }
+            kind => format!("a failed read ({kind})"),
+        };
+        match (&self.ending, self.data.is_empty()) {
+            (Ending::Newline, _) => show(&[&self.data[..], b"\n"].concat(), 80),
+            (Ending::Quiet, _) => format!("{} and no newline", shown()),
+            (Ending::Closed, true) => "the connection closed".to_string(),
+            (Ending::Closed, false) => {
+                format!("{} and no newline, then the connection closed", shown())
+            }
+            (Ending::Silent(d), true) => format!("nothing for {}", seconds(d)),
+            (Ending::Silent(d), false) => {
+                format!(
+                    "{} and no newline, then nothing for {}",
+                    shown(),
+                    seconds(d)
+                )
+            }
+            (Ending::Endless(d), _) => format!(
+                "{} and more, with no newline nor pause for {}",
+                shown(),
+                seconds(d)
+            ),
+            (Ending::Failed(kind), true) => failed(kind),
+            (Ending::Failed(kind), false) => format!("{}, then {}", shown(), failed(kind)),
+        }
+    }
+}
+
+/// Replies in a row, as a person reads them: each [`Framed::describe`], joined by
+/// `, then ` (`"access denied\n", then the connection closed`).
+pub fn describe_all(replies: &[Framed]) -> String {
+    if replies.is_empty() {
+        return "nothing".to_string();
+    }
+    let each: Vec<String> = replies.iter().map(Framed::describe).collect();
+    each.join(", then ")
+}
+
+/// The client's side of a conversation with a server that answers each message:
+/// reads its replies, each a line or what came before a pause ([`PAUSE`]), as
+/// both a server reading lines and one in the interactions page's style (one
+/// `send()` without a newline) send them.
+#[derive(Debug)]
+pub struct Replies {
+    stream: Conn,
+    /// What has come and was not given yet.
+    pending: Vec<u8>,
+    /// The last reply ended by a pause: a newline that comes first now is its
+    /// late end, not an empty reply.
+    after_quiet: bool,
+    /// The server has closed the connection.
+    closed: bool,
+}
+
+impl Replies {
+    /// The replies that come on `stream`.
+    pub fn new(stream: impl Into<Conn>) -> Replies {
+        let stream = stream.into();
+        Replies {
+            stream,
+            pending: Vec::new(),
+            after_quiet: false,
+            closed: false,
+        }
+    }
+
+    /// The connection.
+    pub fn stream(&self) -> &TcpStream {
+        &self.stream
+    }
+
+    /// Sends `bytes` as they are; a write the server refused (it has closed) is
+    /// not an error here: the reply that is missing says it.
+    pub fn send(&mut self, bytes: &[u8]) {
+        let _ = self.stream.write_all(bytes);
+    }
+
+    /// Sends `message` as the page's clients do, without a newline, and reads the
+    /// reply, waiting at most `wait`. When nothing comes within [`GRACE`], the
+    /// message is ended with a newline, as `nc` does, for a server that reads
+    /// lines (an empty message is a newline alone).
+    pub fn ask(&mut self, message: &[u8], wait: Duration) -> Framed {
+        if message.is_empty() {
+            self.send(b"\n");
+            return self.next(wait);
+        }
+        self.send(message);
+        let first = self.next(GRACE.min(wait));
+        if first.ending != Ending::Silent(GRACE.min(wait)) || wait <= GRACE {
+            return first;
+        }
+        self.send(b"\n");
+        match self.next(wait - GRACE) {
+            Framed {
+                data,
+                ending: Ending::Silent(_),
+            } => Framed {
+                data,
+                ending: Ending::Silent(wait),
+            },
+            reply => reply,
+        }
+    }
+
+    /// The next reply, waiting at most `wait` for it to begin (and to end).
+    pub fn next(&mut self, wait: Duration) -> Framed {
+        let start = Instant::now();
+        let mut buffer = [0; 8192];
+        loop {
+            if let Some(end) = self.pending.iter().position(|&b| b == b'\n') {
+                let mut data: Vec<u8> = self.pending.drain(..=end).collect();
+                data.pop();
+                if data.last() == Some(&b'\r') {
+                    data.pop();
+                }
+                return Framed {
+                    data,
+                    ending: Ending::Newline,
+                };
+            }
+            if self.closed {
+                return self.take(Ending::Closed);
+            }
+            let started = !self.pending.is_empty();
+            let left = wait.saturating_sub(start.elapsed());
+            if left.is_zero() {
+                let ending = if started {
+                    Ending::Endless(wait)
+                } else {
+                    Ending::Silent(wait)
+                };
+                return self.take(ending);
+            }
+            let slice = if started { PAUSE.min(left) } else { left };
+            if let Err(e) = self.stream.set_read_timeout(Some(slice)) {
+                return self.take(Ending::Failed(e.kind()));
+            }
+            match self.stream.read(&mut buffer) {
+                Ok(0) => {
+                    // The server closed first: end with a reset when dropped, so the
+                    // TIME_WAIT stays with us, not on the server's port.
+                    let _ = socket2::SockRef::from(&*self.stream).set_linger(Some(Duration::ZERO));
+                    self.closed = true;
+                }
+                Ok(n) => {
+                    let mut got = &buffer[..n];
+                    if std::mem::take(&mut self.after_quiet) && self.pending.is_empty() {
+                        got = got
+                            .strip_prefix(b"\r\n")
+                            .or_else(|| got.strip_prefix(b"\n"))
+                            .unwrap_or(got);
+                    }
+                    self.pending.extend_from_slice(got);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    // A pause after the start of a reply: the server waits for us.
+                    if started {
+                        self.after_quiet = true;
+                        return self.take(Ending::Quiet);
+                    }
+                }
+                Err(e) => return self.take(Ending::Failed(e.kind())),
+            }
+        }
+    }
+
+    /// The replies until the server closes the connection, goes silent for `wait`,
+    /// or fails: the last one says which.
+    pub fn rest(&mut self, wait: Duration) -> Vec<Framed> {
+        let mut replies = Vec::new();
+        loop {
+            let reply = self.next(wait);
+            let whole = reply.is_whole();
+            replies.push(reply);
+            if !whole || replies.len() > 100 {
+                return replies;
+            }
+        }
+    }
+
+    /// Everything pending, as one reply ending as `ending`.
+    fn take(&mut self, ending: Ending) -> Framed {
+        Framed {
+            data: std::mem::take(&mut self.pending),
+            ending,
+        }
+    }
+}
+
 /// Closes `stream` with a reset (RST) instead of a normal close (FIN), as a client
 /// that crashes or pulls the cable does.
 pub fn reset(stream: impl Into<TcpStream>) {
@@ -335,6 +599,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
+    use std::io::BufRead;
     use std::net::TcpListener;
 
     const LIMIT: Duration = Duration::from_secs(20);
@@ -377,6 +642,83 @@ mod tests {
             .local_addr()
             .unwrap();
         assert!(connect(port, LIMIT).is_err());
+    }
+
+    /// A server on a thread that answers as `answer` does; the client's Replies.
+    fn served(answer: impl FnOnce(TcpStream) + Send + 'static) -> Replies {
+        let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = ls.local_addr().unwrap();
+        thread::spawn(move || answer(ls.accept().unwrap().0));
+        Replies::new(connect(addr, LIMIT).unwrap())
+    }
+
+    fn framed(data: &[u8], ending: Ending) -> Framed {
+        Framed {
+            data: data.to_vec(),
+            ending,
+        }
+    }
+
+    #[test]
+    fn replies_are_lines_or_what_came_before_a_pause() {
+        let mut replies = served(|mut cs| {
+            cs.write_all(b"access denied\r\nsecond\nno newline")
+                .unwrap();
+            let mut got = [0; 2];
+            cs.read_exact(&mut got).unwrap();
+            cs.write_all(b"late").unwrap();
+            cs.write_all(b"\n").unwrap();
+        });
+        assert_eq!(
+            replies.next(LIMIT),
+            framed(b"access denied", Ending::Newline)
+        );
+        assert_eq!(replies.next(LIMIT), framed(b"second", Ending::Newline));
+        let quiet = replies.next(LIMIT);
+        assert_eq!(quiet, framed(b"no newline", Ending::Quiet));
+        assert_eq!(quiet.describe(), r#""no newline" and no newline"#);
+        replies.send(b"go");
+        assert_eq!(replies.next(LIMIT), framed(b"late", Ending::Newline));
+        let closed = replies.next(LIMIT);
+        assert_eq!(closed, framed(b"", Ending::Closed));
+        assert_eq!(closed.describe(), "the connection closed");
+    }
+
+    #[test]
+    fn what_came_is_described_never_an_errno() {
+        let mut replies = served(|mut cs| {
+            cs.write_all(b"server plays rock: a draw").unwrap();
+            let mut rest = Vec::new();
+            let _ = cs.read_to_end(&mut rest);
+        });
+        let wait = Duration::from_millis(500);
+        let got = replies.rest(wait);
+        assert_eq!(
+            describe_all(&got),
+            r#""server plays rock: a draw" and no newline, then nothing for 0.5 s"#
+        );
+    }
+
+    #[test]
+    fn ask_ends_the_message_with_a_newline_for_a_server_that_reads_lines() {
+        let mut replies = served(|cs| {
+            let mut line = String::new();
+            std::io::BufReader::new(&cs).read_line(&mut line).unwrap();
+            (&cs).write_all(format!("got {line}").as_bytes()).unwrap();
+        });
+        let start = Instant::now();
+        assert_eq!(
+            replies.ask(b"rock", LIMIT),
+            framed(b"got rock", Ending::Newline)
+        );
+        assert!(start.elapsed() >= GRACE);
+        let mut page = served(|mut cs| {
+            let mut got = [0; 80];
+            let n = cs.read(&mut got).unwrap();
+            cs.write_all(&got[..n]).unwrap();
+            let _ = cs.read(&mut got);
+        });
+        assert_eq!(page.ask(b"rock", LIMIT), framed(b"rock", Ending::Quiet));
     }
 
     #[test]

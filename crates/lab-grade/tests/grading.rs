@@ -261,6 +261,83 @@ fn the_pages_dealer_crashes_on_a_guess_that_is_not_a_number() {
     assert_eq!(failure.got, "nothing: the dealer closed the connection");
 }
 
+/// No failure of `report` shows the errno of a read that timed out (EAGAIN)
+/// instead of what came.
+fn assert_no_errno(report: &Report) {
+    for stage in &report.stages {
+        if let Outcome::Failed(failure) = &stage.outcome {
+            assert!(
+                !failure.got.contains("os error 11)") && !failure.got.contains("temporarily"),
+                "{}: {failure}",
+                stage.id
+            );
+        }
+    }
+}
+
+/// The stages of the exercises' servers graded here: all but the burst, whose
+/// clients a server with `listen(2)` keeps waiting for the whole patience.
+const EXERCISE_STAGES: &[&str] = &[
+    "listens",
+    "grants_the_password",
+    "denies_a_wrong_password",
+    "sends_away_after_three_wrong_tries",
+    "plays_and_keeps_the_score",
+    "takes_moves_in_any_case",
+    "answers_what_is_not_a_move",
+    "empty_connection",
+    "invalid_utf8",
+    "reset",
+    "huge_message",
+    "half_close",
+    "nul_bytes",
+    "slow_client",
+    "silent_client",
+];
+
+/// A password server in the page's style (one recv() a try, replies without a
+/// newline): what the exercise asks passes; what breaks is robustness, each
+/// failure showing what came.
+#[test]
+fn a_password_server_in_the_pages_style_passes_what_the_exercise_asks() {
+    let Some(launch) = python_server("password_server.py") else {
+        return;
+    };
+    let report = grade("password-server", launch, EXERCISE_STAGES);
+    let failed = failed(&report);
+    for id in [
+        "listens",
+        "grants_the_password",
+        "denies_a_wrong_password",
+        "sends_away_after_three_wrong_tries",
+    ] {
+        assert!(!failed.contains(&id), "{id}: {}", report.human());
+    }
+    // It decodes without errors='replace': a crash, said as one.
+    assert!(failed.contains(&"invalid_utf8"), "{}", report.human());
+    assert_no_errno(&report);
+}
+
+/// A rock, paper, scissors server in the page's style: the moves, the outcome,
+/// the score and what is not a move pass.
+#[test]
+fn an_rps_server_in_the_pages_style_passes_what_the_exercise_asks() {
+    let Some(launch) = python_server("rps_server.py") else {
+        return;
+    };
+    let report = grade("rps-server", launch, EXERCISE_STAGES);
+    let failed = failed(&report);
+    for id in [
+        "listens",
+        "plays_and_keeps_the_score",
+        "takes_moves_in_any_case",
+        "answers_what_is_not_a_move",
+    ] {
+        assert!(!failed.contains(&id), "{id}: {}", report.human());
+    }
+    assert_no_errno(&report);
+}
+
 #[test]
 fn the_pages_servers_do_what_the_page_does_and_no_more() {
     let Some(time) = python_server("server.py") else {

@@ -4,15 +4,14 @@
 
 pub mod exercises;
 
-use std::io::{self, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
 use super::{against, printed};
 use crate::hostile::{self, Service};
-use crate::net::{self, show};
+use crate::net::{self, Replies, show};
 use crate::reference;
 use crate::stage::{Failure, Finished, Needs, Server, Stage};
 use crate::{Kind, Rubric, basics};
@@ -224,34 +223,27 @@ fn tcp_client() -> Rubric {
     }
 }
 
-/// Sends a guess and reads the answer (one read of 80 bytes, as the page's player).
-fn guess(server: &mut Server, dealer: &mut TcpStream, text: &str) -> Result<String, Failure> {
+/// Sends a guess as the page's player does (no newline) and reads the answer, a
+/// line or what came before a pause.
+fn guess(server: &mut Server, dealer: &mut Replies, text: &str) -> Result<String, Failure> {
     let sent = format!("the guess {text:?}");
-    let _ = dealer.write_all(text.as_bytes());
-    match net::read_once(dealer, 80) {
-        Ok(answer) if !answer.is_empty() => Ok(String::from_utf8_lossy(&answer).into_owned()),
-        Ok(_) => Err(server.fail(
-            sent,
-            "an answer",
-            "nothing: the dealer closed the connection",
-            "the dealer closed the connection without answering: did it crash?",
-        )),
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
-            let waited = format!("no answer within {} s", server.patience.as_secs_f64());
-            Err(server.fail(sent, "an answer", waited, "answer every guess"))
-        }
-        Err(e) => Err(server.fail(sent, "an answer", e.to_string(), "answer every guess")),
+    let answer = dealer.ask(text.as_bytes(), server.patience);
+    if answer.came() {
+        return Ok(answer.text());
     }
+    let (got, hint) = match answer.ending {
+        net::Ending::Closed => (
+            "nothing: the dealer closed the connection".to_string(),
+            "the dealer closed the connection without answering: did it crash?",
+        ),
+        _ => (answer.describe(), "answer every guess"),
+    };
+    Err(server.fail(sent, "an answer", got, hint))
 }
 
 /// Plays a game by bisection on `dealer`, as a good player would; `strict`
 /// wants the page's answers exactly. Gives back the secret.
-fn bisect(server: &mut Server, dealer: &mut TcpStream, strict: bool) -> Result<i64, Failure> {
+fn bisect(server: &mut Server, dealer: &mut Replies, strict: bool) -> Result<i64, Failure> {
     let (mut low, mut high) = (0, 9);
     for _ in 0..4 {
         let middle = (low + high) / 2;
@@ -299,7 +291,7 @@ fn answers_bad_guesses(
 ) -> Stage {
     Stage::new(id, checks, move |ctx| {
         let mut server = ctx.server(&[])?;
-        let mut dealer = server.connect("a player")?;
+        let mut dealer = Replies::new(server.connect("a player")?);
         for text in bad {
             let answer = guess(&mut server, &mut dealer, text)?;
             if ANSWERS.contains(&answer.as_str()) {
@@ -317,7 +309,7 @@ fn answers_bad_guesses(
 
 fn dealer() -> Rubric {
     let serve: hostile::Serve = Arc::new(|server: &mut Server, delay: Duration| {
-        let mut dealer = server.connect("a new player")?;
+        let mut dealer = Replies::new(server.connect("a new player")?);
         if !delay.is_zero() {
             thread::sleep(delay);
         }
@@ -334,13 +326,13 @@ fn dealer() -> Rubric {
             "answers `too low`, `too high`, `found the secret`",
             |ctx| {
                 let mut server = ctx.server(&[])?;
-                let mut dealer = server.connect("a player")?;
+                let mut dealer = Replies::new(server.connect("a player")?);
                 bisect(&mut server, &mut dealer, true).map(drop)
             },
         ),
         Stage::new("prints_the_secret", "prints `the secret is <n>`", |ctx| {
             let mut server = ctx.server(&[])?;
-            let mut dealer = server.connect("a player")?;
+            let mut dealer = Replies::new(server.connect("a player")?);
             let secret = bisect(&mut server, &mut dealer, false)?;
             server
                 .expect_line("a game", &format!("`the secret is {secret}`"), |l| {
@@ -353,7 +345,7 @@ fn dealer() -> Rubric {
             "closes the connection and finishes with status 0 once found",
             |ctx| {
                 let mut server = ctx.server(&[])?;
-                let mut dealer = server.connect("a player")?;
+                let mut dealer = Replies::new(server.connect("a player")?);
                 bisect(&mut server, &mut dealer, false)?;
                 match server.program.wait_exit(server.patience) {
                     Ok(status) if status.success() => Ok(()),
@@ -392,7 +384,7 @@ fn dealer() -> Rubric {
             "every answer fits the player's 80-byte buffer, whatever the guess",
             |ctx| {
                 let mut server = ctx.server(&[])?;
-                let mut dealer = server.connect("a player")?;
+                let mut dealer = Replies::new(server.connect("a player")?);
                 let long_junk = "x".repeat(80);
                 let long_number = "9".repeat(30);
                 for bad in [
