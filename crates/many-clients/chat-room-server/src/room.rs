@@ -81,8 +81,14 @@ impl Room {
         } else {
             wanted.to_string()
         };
-        if members.values().any(|m| m.name == name) {
-            name = format!("{name}-{id}");
+        // -- Taken? `<name>-<id>`, and if a member already chose that too, the next number
+        let taken = |name: &str| members.values().any(|m| m.name == name);
+        if taken(&name) {
+            let wanted = name;
+            name = (id..)
+                .map(|n| format!("{wanted}-{n}"))
+                .find(|candidate| !taken(candidate))
+                .unwrap_or_else(|| format!("{wanted}-{id}"));
         }
         let mut others: Vec<&str> = members.values().map(|m| m.name.as_str()).collect();
         others.sort_unstable();
@@ -234,6 +240,15 @@ mod tests {
         let (c, _sc) = join(&room, 3, "");
         assert_eq!(lines(&b)[0], "Welcome, ann-2! Also here: ann.\n");
         assert!(lines(&c)[0].starts_with("Welcome, guest3!"));
+    }
+
+    #[test]
+    fn a_made_up_name_is_unique_even_when_someone_chose_it() {
+        let room = Room::new();
+        let (_a, _sa) = join(&room, 1, "zed-3");
+        let (_b, _sb) = join(&room, 2, "zed");
+        let (c, _sc) = join(&room, 3, "zed");
+        assert_eq!(lines(&c)[0], "Welcome, zed-4! Also here: zed, zed-3.\n");
     }
 
     #[test]

@@ -174,6 +174,35 @@ fn names_are_unique_and_never_empty() {
     assert!(welcome.starts_with("Welcome, guest"), "{welcome}");
 }
 
+/// The sequence: a guest, then someone who picks the name the room would make
+/// up for the next `zed`, then two `zed`s: the second `zed` must not get a taken name.
+#[test]
+fn a_made_up_name_is_never_one_a_member_chose() {
+    let server = Program::server(PATH, &[]);
+    let (_guest, welcome) = Member::join(server.addr(), "");
+    let k: u64 = welcome
+        .strip_prefix("Welcome, guest")
+        .and_then(|rest| rest.split('!').next())
+        .and_then(|k| k.parse().ok())
+        .unwrap_or_else(|| panic!("expected a guest's welcome, got {welcome:?}"));
+    let chosen = format!("zed-{}", k + 3);
+    let (_early, welcome) = Member::join(server.addr(), &chosen);
+    assert!(
+        welcome.starts_with(&format!("Welcome, {chosen}!")),
+        "{welcome}"
+    );
+    let (_zed, _) = Member::join(server.addr(), "zed");
+    let (_zed2, welcome) = Member::join(server.addr(), "zed");
+    let name = welcome
+        .strip_prefix("Welcome, ")
+        .and_then(|rest| rest.split('!').next())
+        .unwrap_or_default();
+    assert!(
+        name.starts_with("zed-") && name != chosen,
+        "expected a new name for the second zed, not {chosen:?}; got {welcome:?}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn ctrl_c_says_goodbye_to_every_member_and_stops() {
