@@ -25,8 +25,10 @@ use safe_pickle::{HashableValue, Value, dict, dumps, loads, repr::repr};
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    /// The server serves one client at a time: a second client waits its turn in
+    /// the queue, for as long as the first one takes (up to 300 s: --timeout).
     #[command(flatten)]
-    server: ClientArgs<12000>,
+    server: ClientArgs<12000, 300>,
 
     /// "-": send each line of standard input as a string, instead of the sample values
     #[arg(value_parser = ["-"])]
