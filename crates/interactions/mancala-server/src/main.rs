@@ -48,6 +48,7 @@ fn main() -> lab_common::Result {
 
     // -- Create the socket, bind it to the IP and PORT, and listen
     let server = Server::start(args.server.addr())?;
+    server.on_first_ctrl_c("Ctrl-C: the game ends now, and the server stops");
 
     loop {
         // -- Seat the players: one with --vs-computer, else two (player 1 first).

@@ -383,6 +383,8 @@ fn ctrl_c_during_a_game_tells_both_players_and_stops() {
     let mut server = Program::server(PATH, &[]);
     let (mut one, mut two) = two_players(&server);
     server.interrupt();
+    // It says what it does: the game ends now (not "after this client").
+    server.expect_line("Ctrl-C: the game ends now, and the server stops");
     let over = "The game is over: the server is stopping.";
     assert_eq!(one.read_line(), over);
     assert_eq!(two.read_line(), over);

@@ -42,6 +42,10 @@ fn main() -> lab_common::Result {
 
     // -- Steps 1 to 3: create the socket, bind it to the IP and PORT, listen (queue of 10)
     let server = Server::start_with_backlog(args.server.addr(), MAX_NUM_CONN)?;
+    server.on_first_ctrl_c(
+        "Ctrl-C: the server will stop once this client has sent its next value (answered) \
+         or left (press Ctrl-C again to stop it now)",
+    );
 
     // -- Step 4: accept a client; its id is its port, as in the lab
     while let Some((clienthandler, addr)) = server.accept() {

@@ -369,6 +369,11 @@ fn ctrl_c_while_serving_answers_the_value_then_stops() {
     let mut server = Program::server(PATH, &[]);
     let mut client = Client::connect(&mut server);
     server.interrupt();
+    // It says what it will do: answer this client's next value, then stop.
+    server.expect_line(
+        "Ctrl-C: the server will stop once this client has sent its next value (answered) \
+         or left (press Ctrl-C again to stop it now)",
+    );
     // The server sees Ctrl-C once its handler has run: from then on, the next value
     // it answers is the last, and the connection closes after the answer.
     let value = dumps(&Value::I64(7)).unwrap();
