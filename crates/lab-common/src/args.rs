@@ -142,7 +142,7 @@ pub struct ClientArgs<const PORT: u16, const TIMEOUT: u64 = 5> {
     pub ip: String,
 
     /// The server's port
-    #[arg(long, default_value_t = PORT, value_parser = parse_port, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = PORT, value_parser = parse_server_port, allow_negative_numbers = true)]
     pub port: u16,
 
     /// Seconds to wait for the server: to connect, and for each reply
@@ -225,6 +225,34 @@ fn unbracket(text: &str) -> &str {
 pub fn parse_port(text: &str) -> Result<u16, String> {
     text.parse()
         .map_err(|_| "a port is a whole number from 0 to 65535 (0: any free port)".to_string())
+}
+
+/// Reads the port of a server to connect to: unlike a server's own `--port`, 0
+/// is no port anyone listens on, so it is refused in words.
+///
+/// ```
+/// use lab_common::args::parse_server_port;
+///
+/// assert_eq!(parse_server_port("8080"), Ok(8080));
+/// assert_eq!(
+///     parse_server_port("0").unwrap_err(),
+///     "0 is not a port a server listens on: give the port its listening line shows (1 to 65535)"
+/// );
+/// assert_eq!(
+///     parse_server_port("99999").unwrap_err(),
+///     "the server's port is a whole number from 1 to 65535"
+/// );
+/// ```
+pub fn parse_server_port(text: &str) -> Result<u16, String> {
+    match text.parse::<u16>() {
+        Ok(0) => Err(
+            "0 is not a port a server listens on: give the port its listening line \
+                      shows (1 to 65535)"
+                .to_string(),
+        ),
+        Ok(port) => Ok(port),
+        Err(_) => Err("the server's port is a whole number from 1 to 65535".to_string()),
+    }
 }
 
 /// Reads how many of something a flag asks for (clients, say): a whole number,

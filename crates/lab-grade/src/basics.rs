@@ -11,6 +11,10 @@ use crate::stage::{Ctx, Failure, Needs, Server, Stage, StageKind, crash_line};
 
 /// Runs the program with `extra` arguments until it exits; gives its status
 /// and console.
+/// The port a run that only checks flags puts in the command (`{port}`): nothing
+/// listens there and nothing connects, but a client refuses 0, a server's "any port".
+const FLAGS_PORT: u16 = 1;
+
 fn run_to_exit(ctx: &Ctx, port: u16, extra: &[&str]) -> Result<(i32, Vec<String>), Failure> {
     let finished = ctx.run(port, extra, b"")?;
     Ok((finished.code.unwrap_or(-1), finished.console))
@@ -44,7 +48,7 @@ pub fn help(port: u16) -> Stage {
         "help",
         "--help names the flags and the lesson's port",
         move |ctx| {
-            let (code, console) = run_to_exit(ctx, 0, &["--help"])?;
+            let (code, console) = run_to_exit(ctx, FLAGS_PORT, &["--help"])?;
             let help = console.join("\n");
             let flags = ["--ip", "--port", "--help", "--version"];
             let ok = code == 0
@@ -65,7 +69,7 @@ pub fn help(port: u16) -> Stage {
 /// `--version` prints the program's name and version, and exits 0.
 pub fn version(name: &'static str) -> Stage {
     Stage::new("version", "--version names the program", move |ctx| {
-        let (code, console) = run_to_exit(ctx, 0, &["--version"])?;
+        let (code, console) = run_to_exit(ctx, FLAGS_PORT, &["--version"])?;
         let ok = code == 0
             && console
                 .first()
@@ -93,7 +97,7 @@ pub fn bad_arguments() -> Stage {
                 &["--port", "70000"],
                 &["--frobnicate"],
             ] {
-                let (code, console) = run_to_exit(ctx, 0, args)?;
+                let (code, console) = run_to_exit(ctx, FLAGS_PORT, args)?;
                 let text = console.join("\n");
                 let ok = code == 2
                     && text.starts_with("error: ")

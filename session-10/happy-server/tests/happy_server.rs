@@ -59,6 +59,14 @@ fn first_ctrl_c_while_serving_says_the_server_stops_after_this_client() {
     );
     server.expect_line("Server stopped by the user");
     assert!(server.wait_exit().success());
+    // It does not say it waits for clients on its way out.
+    let seen = server.seen();
+    let last_two = &seen[seen.len().saturating_sub(2)..];
+    assert_ne!(
+        last_two.first().map(String::as_str),
+        Some("Waiting for Clients to connect"),
+        "expected no wait for clients after Ctrl-C; the server printed {seen:?}"
+    );
 }
 
 /// `--ip [::1]`, the form the listening line itself prints, is accepted.
