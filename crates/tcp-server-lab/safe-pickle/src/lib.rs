@@ -46,6 +46,20 @@ pub const MAX_ALLOC_MEM: usize = 4096;
 /// program run out of stack or memory; serde-pickle then decodes it, and never
 /// imports or calls anything.
 pub fn loads(pickle: &[u8]) -> Result<Value, String> {
+    let loaded = load(pickle);
+    if lab_common::trace::enabled() {
+        let gave = match &loaded {
+            Ok(value) => format!("-> {}", lab_common::trace::escaped(&repr::repr(value))),
+            Err(why) => format!("-> refused: {}", lab_common::trace::text(why)),
+        };
+        let call = format!("pickle.loads({})", lab_common::trace::bytes(pickle));
+        lab_common::trace::line(None, &call, &gave);
+    }
+    loaded
+}
+
+/// [`loads`], without the trace.
+fn load(pickle: &[u8]) -> Result<Value, String> {
     if pickle.len() > MAX_ALLOC_MEM {
         return Err(format!(
             "longer than {MAX_ALLOC_MEM} bytes ({} bytes)",
@@ -63,6 +77,8 @@ pub fn loads(pickle: &[u8]) -> Result<Value, String> {
 pub fn dumps(value: &Value) -> Result<Vec<u8>, String> {
     let pickle = serde_pickle::value_to_vec(value, serde_pickle::SerOptions::new())
         .map_err(|e| format!("cannot pickle the value: {e}"))?;
+    lab_common::trace!("pickle.dumps({})", lab_common::trace::escaped(&repr::repr(value))
+        => "-> {}", lab_common::trace::bytes(&pickle));
     if pickle.len() > MAX_ALLOC_MEM {
         return Err(format!(
             "the pickle would have {} bytes, more than the {MAX_ALLOC_MEM} the other side reads",
