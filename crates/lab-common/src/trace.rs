@@ -451,6 +451,35 @@ pub(crate) fn accept_line(
     line(step, call, &gave);
 }
 
+/// Traces a `sendto` the program made itself: `name.sendto(data, to) -> N bytes`.
+#[inline]
+pub fn sendto(name: &str, data: &[u8], to: SocketAddr, sent: &io::Result<usize>) {
+    if enabled() {
+        let gave = match sent {
+            Ok(n) => format!("-> {n} bytes"),
+            Err(e) => failed(e),
+        };
+        line(
+            None,
+            &format!("{name}.sendto({}, {})", bytes(data), addr(to)),
+            &gave,
+        );
+    }
+}
+
+/// Traces a `recvfrom` the program made itself on a socket "connected" to `from`
+/// (so every datagram it reads comes from there).
+#[inline]
+pub fn recvfrom(name: &str, max: usize, from: SocketAddr, got: &io::Result<usize>, buffer: &[u8]) {
+    if enabled() {
+        let gave = match got {
+            Ok(n) => format!("-> {n} bytes {}, from {}", bytes(&buffer[..*n]), addr(from)),
+            Err(e) => failed(e),
+        };
+        line(None, &format!("{name}.recvfrom({max})"), &gave);
+    }
+}
+
 /// Traces a `close` the program makes itself (or a socket dropped).
 #[inline]
 pub fn close(name: &str) {

@@ -12,3 +12,4 @@ mod many_clients;
 mod session_10;
 mod tcp_server_lab;
 mod time_and_echo;
+mod trace;

@@ -72,7 +72,11 @@ impl Guesses {
                 eprintln!("Cannot read from the player: {e}");
                 return None;
             }
-            match player.read(&mut chunk) {
+            let got = player.read(&mut chunk);
+            if got.is_ok() {
+                lab_common::trace::recv("player", chunk.len(), &got, &chunk);
+            }
+            match got {
                 // The player closed its side: what came before is its last guess.
                 Ok(0) if started => return Some(self.take_pending()),
                 Ok(0) => return None,

@@ -47,7 +47,9 @@ pub fn deliver(mut stream: TcpStream, lines: Receiver<Arc<str>>) {
         return;
     }
     for line in lines {
-        if stream.write_all(line.as_bytes()).is_err() {
+        let sent = stream.write_all(line.as_bytes());
+        lab_common::trace::send("cs", line.as_bytes(), &sent);
+        if sent.is_err() {
             // Gone, or not reading: the reading thread sees the socket close and leaves.
             let _ = stream.shutdown(Shutdown::Both);
             return;
