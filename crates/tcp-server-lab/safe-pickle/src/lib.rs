@@ -53,7 +53,13 @@ pub const MAX_REPLY: usize = 1 << 20;
 /// program run out of stack or memory; serde-pickle then decodes it, and never
 /// imports or calls anything.
 pub fn loads(pickle: &[u8]) -> Result<Value, String> {
-    let loaded = loads_up_to(pickle, MAX_ALLOC_MEM);
+    loads_up_to(pickle, MAX_ALLOC_MEM)
+}
+
+/// [`loads`], for a pickle of up to `limit` bytes ([`MAX_REPLY`] for a server's
+/// acknowledgement).
+pub fn loads_up_to(pickle: &[u8], limit: usize) -> Result<Value, String> {
+    let loaded = load(pickle, limit);
     if lab_common::trace::enabled() {
         let gave = match &loaded {
             Ok(value) => format!("-> {}", lab_common::trace::escaped(&repr::repr(value))),
@@ -65,9 +71,8 @@ pub fn loads(pickle: &[u8]) -> Result<Value, String> {
     loaded
 }
 
-/// [`loads`], for a pickle of up to `limit` bytes ([`MAX_REPLY`] for a server's
-/// acknowledgement), without the trace.
-pub fn loads_up_to(pickle: &[u8], limit: usize) -> Result<Value, String> {
+/// [`loads_up_to`], without the trace.
+fn load(pickle: &[u8], limit: usize) -> Result<Value, String> {
     if pickle.len() > limit {
         return Err(format!(
             "longer than {limit} bytes ({} bytes)",
