@@ -179,7 +179,7 @@ impl<const PORT: u16, const TIMEOUT: u64> ClientArgs<PORT, TIMEOUT> {
 /// Reads the `--trace` flag (clap gives `true` when it is there, `false` when it is
 /// not), and turns the trace on when it is there: every program that flattens
 /// [`ServerArgs`], [`ListenArgs`] or [`ClientArgs`] into its own flags then traces
-/// its socket calls (see [`trace`](crate::trace)) without a line of its own.
+/// its socket calls (see [`trace`](mod@crate::trace)) without a line of its own.
 ///
 /// ```
 /// use clap::Parser;

@@ -18,7 +18,7 @@
 //! - [`console`]: a console that nobody reads any more stops the program quietly.
 //! - [`args`]: the `--ip`, `--port`, `--timeout` and `--trace` flags every program
 //!   takes, with sentences a person understands for bad values.
-//! - [`trace`]: `--trace` (or `LAB_TRACE=1`): each socket call printed as it
+//! - [`trace`](mod@trace): `--trace` (or `LAB_TRACE=1`): each socket call printed as it
 //!   happens, in the lesson's words, on standard error.
 //! - [`error`]: one clear line for each error people hit, and the [`Result`] that
 //!   `main` returns so nobody ever sees a backtrace.

@@ -123,7 +123,7 @@ pub fn line(step: Option<u32>, call: &str, gave: &str) {
     line_for(who.as_deref(), step, call, gave);
 }
 
-/// [`line`], naming who makes the call (`task 3`) instead of the current thread.
+/// [`line`](fn@line), naming who makes the call (`task 3`) instead of the current thread.
 pub fn line_for(who: Option<&str>, step: Option<u32>, call: &str, gave: &str) {
     let colour = use_colour();
     let paint = |code: &str, text: &str| {
