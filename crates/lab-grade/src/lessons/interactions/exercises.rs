@@ -1,9 +1,9 @@
 //! The interactions page's three exercises: the password server and client (port
 //! 41268), rock, paper, scissors (11268) and Kalah (mancala, 11269).
 //!
-//! The grader's clients talk as the page's `tcp_client.py` does, a message being
-//! one `send()` without a newline (ended with one after a moment for a server that
-//! reads lines: see [`Replies::ask`]), and read a reply as a line or as what
+//! The grader's clients of the password and rps servers talk as the page's
+//! `tcp_client.py` does, a message being one `send()` without a newline (see
+//! [`Replies::ask`]), and every client here reads a reply as a line or as what
 //! came before a pause: with or without a newline, as the page leaves it open.
 
 use std::io::{BufRead, BufReader, Write};
@@ -111,12 +111,12 @@ fn whole(
     if reply.came() {
         return Ok(reply);
     }
-    Err(server.fail(
-        sent,
-        expected,
-        reply.describe(),
-        "answer each message the client sends",
-    ))
+    let hint = if matches!(reply.ending, Ending::Silent(_)) {
+        "answer each message, also one without a newline: the page's client sends it in one send() and waits for the answer"
+    } else {
+        "answer each message the client sends"
+    };
+    Err(server.fail(sent, expected, reply.describe(), hint))
 }
 
 /// Whether the reply `got` says `expected`, whatever the case, the spaces
