@@ -279,11 +279,6 @@ pub fn echo_through(addr: SocketAddr, data: Vec<u8>, limit: Duration) -> io::Res
 /// this leaves room for a loaded machine.
 pub const PAUSE: Duration = Duration::from_millis(200);
 
-/// How long [`Replies::ask`] waits for the answer to a message sent without a
-/// newline before it ends the message with one, for a server that reads lines.
-/// A server in the page's style answers within milliseconds.
-pub const GRACE: Duration = Duration::from_secs(1);
-
 /// How a reply read by [`Replies`] ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ending {
@@ -413,31 +408,13 @@ impl Replies {
         let _ = self.stream.write_all(bytes);
     }
 
-    /// Sends `message` as the page's clients do, without a newline, and reads the
-    /// reply, waiting at most `wait`. When nothing comes within [`GRACE`], the
-    /// message is ended with a newline, as `nc` does, for a server that reads
-    /// lines (an empty message is a newline alone).
+    /// Sends `message` as the page's clients do, in one `send()` without a newline,
+    /// and reads the reply, waiting at most `wait`. A server that waits for a newline
+    /// does not answer the page's `tcp_client.py` either. (An empty message, which
+    /// the page's clients cannot send, goes as a newline alone, as `nc` sends it.)
     pub fn ask(&mut self, message: &[u8], wait: Duration) -> Framed {
-        if message.is_empty() {
-            self.send(b"\n");
-            return self.next(wait);
-        }
-        self.send(message);
-        let first = self.next(GRACE.min(wait));
-        if first.ending != Ending::Silent(GRACE.min(wait)) || wait <= GRACE {
-            return first;
-        }
-        self.send(b"\n");
-        match self.next(wait - GRACE) {
-            Framed {
-                data,
-                ending: Ending::Silent(_),
-            } => Framed {
-                data,
-                ending: Ending::Silent(wait),
-            },
-            reply => reply,
-        }
+        self.send(if message.is_empty() { b"\n" } else { message });
+        self.next(wait)
     }
 
     /// The next reply, waiting at most `wait` for it to begin (and to end).
@@ -599,7 +576,6 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
-    use std::io::BufRead;
     use std::net::TcpListener;
 
     const LIMIT: Duration = Duration::from_secs(20);
@@ -700,25 +676,21 @@ mod tests {
     }
 
     #[test]
-    fn ask_ends_the_message_with_a_newline_for_a_server_that_reads_lines() {
-        let mut replies = served(|cs| {
-            let mut line = String::new();
-            std::io::BufReader::new(&cs).read_line(&mut line).unwrap();
-            (&cs).write_all(format!("got {line}").as_bytes()).unwrap();
-        });
-        let start = Instant::now();
-        assert_eq!(
-            replies.ask(b"rock", LIMIT),
-            framed(b"got rock", Ending::Newline)
-        );
-        assert!(start.elapsed() >= GRACE);
+    fn ask_sends_as_the_pages_client_without_a_newline() {
         let mut page = served(|mut cs| {
             let mut got = [0; 80];
-            let n = cs.read(&mut got).unwrap();
-            cs.write_all(&got[..n]).unwrap();
+            for _ in 0..2 {
+                let n = cs.read(&mut got).unwrap();
+                cs.write_all(format!("{:?}", &got[..n]).as_bytes()).unwrap();
+            }
             let _ = cs.read(&mut got);
         });
-        assert_eq!(page.ask(b"rock", LIMIT), framed(b"rock", Ending::Quiet));
+        let rock = format!("{:?}", b"rock");
+        assert_eq!(
+            page.ask(b"rock", LIMIT),
+            framed(rock.as_bytes(), Ending::Quiet)
+        );
+        assert_eq!(page.ask(b"", LIMIT), framed(b"[10]", Ending::Quiet));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The interactions page's three exercises: the password server and client (port
 //! 41268), rock, paper, scissors (11268) and Kalah (mancala, 11269).
 //!
-//! The grader's clients talk as the page's `tcp_client.py` does, a message being
-//! one `send()` without a newline (ended with one after a moment for a server that
-//! reads lines: see [`Replies::ask`]), and read a reply as a line or as what
+//! The grader's clients of the password and rps servers talk as the page's
+//! `tcp_client.py` does, a message being one `send()` without a newline (see
+//! [`Replies::ask`]), and every client here reads a reply as a line or as what
 //! came before a pause: with or without a newline, as the page leaves it open.
 
 use std::io::{BufRead, BufReader, Write};
@@ -12,6 +12,8 @@ use std::thread;
 use std::time::Duration;
 
 use super::super::{against, printed};
+use lab_common::conversation::{Messages, Next};
+
 use crate::hostile::{self, Service};
 use crate::net::{Ending, Framed, Replies, describe_all, show};
 use crate::reference::Handler;
@@ -111,12 +113,12 @@ fn whole(
     if reply.came() {
         return Ok(reply);
     }
-    Err(server.fail(
-        sent,
-        expected,
-        reply.describe(),
-        "answer each message the client sends",
-    ))
+    let hint = if matches!(reply.ending, Ending::Silent(_)) {
+        "answer each message, also one without a newline: the page's client sends it in one send() and waits for the answer"
+    } else {
+        "answer each message the client sends"
+    };
+    Err(server.fail(sent, expected, reply.describe(), hint))
 }
 
 /// Whether the reply `got` says `expected`, whatever the case, the spaces
@@ -324,18 +326,27 @@ fn password_server() -> Rubric {
     }
 }
 
-/// A line-based server for one client: answers each line it receives with the
-/// next of `answers` (sent as they are), then closes. Gives back the lines, one a line.
+/// A server for one client: answers each message it receives (a line, or one
+/// `send()` without a newline, as the page's clients send it: lab-common's
+/// framing) with the next of `answers` (sent as they are), then closes. Gives
+/// back the messages, one a line.
 fn answering(answers: &'static [&'static str]) -> Handler {
     Arc::new(move |stream| {
+        let patience = stream
+            .read_timeout()
+            .ok()
+            .flatten()
+            .unwrap_or(Duration::from_secs(10));
+        let mut messages = Messages::new(4096);
         let mut received = Vec::new();
-        let mut reader = BufReader::new(&*stream);
         for answer in answers {
-            match reader.read_until(b'\n', &mut received) {
-                Ok(n) if n > 0 => {}
-                _ => break,
+            match messages.next(stream, patience, || false) {
+                Next::Message(message) => received.extend_from_slice(message.bytes()),
+                Next::TooLong => received.extend_from_slice(b"(a message of more than 4096 bytes)"),
+                Next::Left | Next::Stopped => break,
             }
-            if (&*stream).write_all(answer.as_bytes()).is_err() {
+            received.push(b'\n');
+            if stream.write_all(answer.as_bytes()).is_err() {
                 break;
             }
         }
