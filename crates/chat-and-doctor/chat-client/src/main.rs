@@ -3,7 +3,8 @@
 //! Connects to the chat server and prints its greeting; then, again and again,
 //! prompts `> `, sends the line typed followed by a newline, and prints the
 //! server's reply. An empty line (or the end of the input, Ctrl-D) ends the chat;
-//! so does the server closing the connection (`Server disconnected`). It works
+//! so does the server closing the connection (`Server disconnected`), noticed by a
+//! second thread even while the person is typing. It works
 //! unchanged against the doctor servers: a client does not know who answers.
 //!
 //! First run the server:   cargo run -p chat-server     (or doctor-server)
@@ -11,6 +12,8 @@
 
 use std::io::{self, BufRead, Read, Write};
 use std::net::TcpStream;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::time::Duration;
 
 use anyhow::anyhow;
 use clap::Parser;
@@ -43,12 +46,25 @@ fn main() -> lab_common::Result {
     };
     println!("{}", printable(&greeting));
 
+    // -- While the person types, a second thread notices the server closing
+    let typing = Typing::default();
+    let prompted = watch_for_the_end(&server, Arc::clone(&typing))?;
+    let set_typing = |now| *typing.lock().unwrap_or_else(PoisonError::into_inner) = now;
     let mut typed = io::stdin().lock().split(b'\n');
     loop {
+        // -- The server's last reply may come with its end (the operator's Goodbye!)
+        if has_closed(&server, args.server.timeout()) {
+            println!("Server disconnected");
+            return Ok(());
+        }
         // -- message = raw_input('> '); if not message: break
         print!("> ");
         io::stdout().flush()?;
-        let Some(line) = typed.next() else {
+        set_typing(true);
+        let _ = prompted.send(());
+        let line = typed.next();
+        set_typing(false);
+        let Some(line) = line else {
             println!(); // Ctrl-D: end the prompt's line
             break;
         };
@@ -96,6 +112,40 @@ fn receive(server: &mut TcpStream) -> anyhow::Result<Option<String>> {
             Err(e) => Err(anyhow!("no reply: {}", explain_io(&e, "the server"))),
         };
     }
+}
+
+/// Whether the server has closed the connection, from what has come already (a
+/// glance of 50 ms: an end sent right after the last reply comes with it).
+fn has_closed(server: &TcpStream, timeout: Duration) -> bool {
+    let _ = server.set_read_timeout(Some(Duration::from_millis(50)));
+    let closed = matches!(server.peek(&mut [0]), Ok(0));
+    let _ = server.set_read_timeout(Some(timeout));
+    closed
+}
+
+/// Whether the person is typing (between the prompt and the end of their line).
+type Typing = Arc<Mutex<bool>>;
+
+/// A thread that, each time the person starts typing (a message on the channel),
+/// waits for what the server sends: if the connection ends while they type, it
+/// says so and ends the program, instead of the person finding out only after
+/// their next line.
+fn watch_for_the_end(server: &TcpStream, typing: Typing) -> anyhow::Result<mpsc::Sender<()>> {
+    let watched = server.try_clone()?;
+    let (prompted, prompts) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        for () in prompts {
+            // A reply (the main thread reads it), the end, or an error (the main thread says it)
+            if let Ok(0) = watched.peek(&mut [0]) {
+                let typing = typing.lock().unwrap_or_else(PoisonError::into_inner);
+                if *typing {
+                    println!("\nServer disconnected");
+                    std::process::exit(0);
+                }
+            }
+        }
+    });
+    Ok(prompted)
 }
 
 /// Whether an error means that the server has closed the connection.
