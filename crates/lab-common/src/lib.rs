@@ -14,6 +14,7 @@
 //!   read in slices so that Ctrl-C is seen while the client is silent.
 //! - [`clock`]: the local time as Python's `time.ctime()` writes it.
 //! - [`console`]: a console that nobody reads any more stops the program quietly.
+//! - [`watch`]: a client that waits on a person typing still hears its server leave.
 //! - [`args`]: the `--ip`, `--port` and `--timeout` flags every program takes,
 //!   with sentences a person understands for bad values.
 //! - [`error`]: one clear line for each error people hit, and the [`Result`] that
@@ -46,6 +47,7 @@ pub mod error;
 pub mod message;
 pub mod shutdown;
 pub mod socket;
+pub mod watch;
 
 pub use args::{ClientArgs, ListenArgs, ServerArgs};
 pub use error::{Error, Result};

@@ -12,12 +12,12 @@
 
 use std::io::{self, BufRead, Read, Write};
 use std::net::TcpStream;
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::Duration;
 
 use anyhow::anyhow;
 use clap::Parser;
 use lab_common::error::explain_io;
+use lab_common::watch::Watch;
 use lab_common::{ClientArgs, printable};
 
 /// The size of the servers' buffer (the slides' BUFSIZE): the most a line may be,
@@ -47,9 +47,10 @@ fn main() -> lab_common::Result {
     println!("{}", printable(&greeting));
 
     // -- While the person types, a second thread notices the server closing
-    let typing = Typing::default();
-    let prompted = watch_for_the_end(&server, Arc::clone(&typing))?;
-    let set_typing = |now| *typing.lock().unwrap_or_else(PoisonError::into_inner) = now;
+    let watch = Watch::start(&server, || {
+        println!("\nServer disconnected");
+        std::process::exit(0)
+    })?;
     let mut typed = io::stdin().lock().split(b'\n');
     loop {
         // -- The server's last reply may come with its end (the operator's Goodbye!)
@@ -60,11 +61,7 @@ fn main() -> lab_common::Result {
         // -- message = raw_input('> '); if not message: break
         print!("> ");
         io::stdout().flush()?;
-        set_typing(true);
-        let _ = prompted.send(());
-        let line = typed.next();
-        set_typing(false);
-        let Some(line) = line else {
+        let Some(line) = watch.typing(|| typed.next()) else {
             println!(); // Ctrl-D: end the prompt's line
             break;
         };
@@ -121,31 +118,6 @@ fn has_closed(server: &TcpStream, timeout: Duration) -> bool {
     let closed = matches!(server.peek(&mut [0]), Ok(0));
     let _ = server.set_read_timeout(Some(timeout));
     closed
-}
-
-/// Whether the person is typing (between the prompt and the end of their line).
-type Typing = Arc<Mutex<bool>>;
-
-/// A thread that, each time the person starts typing (a message on the channel),
-/// waits for what the server sends: if the connection ends while they type, it
-/// says so and ends the program, instead of the person finding out only after
-/// their next line.
-fn watch_for_the_end(server: &TcpStream, typing: Typing) -> anyhow::Result<mpsc::Sender<()>> {
-    let watched = server.try_clone()?;
-    let (prompted, prompts) = mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        for () in prompts {
-            // A reply (the main thread reads it), the end, or an error (the main thread says it)
-            if let Ok(0) = watched.peek(&mut [0]) {
-                let typing = typing.lock().unwrap_or_else(PoisonError::into_inner);
-                if *typing {
-                    println!("\nServer disconnected");
-                    std::process::exit(0);
-                }
-            }
-        }
-    });
-    Ok(prompted)
 }
 
 /// Whether an error means that the server has closed the connection.
