@@ -20,6 +20,7 @@
 //!   takes, with sentences a person understands for bad values.
 //! - [`trace`](mod@trace): `--trace` (or `LAB_TRACE=1`): each socket call printed as it
 //!   happens, in the lesson's words, on standard error.
+//! - [`watch`]: a client that waits on a person typing still hears its server leave.
 //! - [`error`]: one clear line for each error people hit, and the [`Result`] that
 //!   `main` returns so nobody ever sees a backtrace.
 //!
@@ -51,6 +52,7 @@ pub mod message;
 pub mod shutdown;
 pub mod socket;
 pub mod trace;
+pub mod watch;
 
 pub use args::{ClientArgs, ListenArgs, ServerArgs};
 pub use error::{Error, Result};

@@ -87,3 +87,27 @@ fn listens_on_a_bracketed_ipv6_address() {
 fn stops_quietly_when_its_console_closes() {
     lab_test::stops_quietly_when_its_console_closes(env!("CARGO_BIN_EXE_happy-server"));
 }
+
+/// A port held by a connection of this machine (its local end), with no server
+/// listening there: the error says so, not that another server listens.
+#[test]
+fn a_port_held_by_a_connection_is_not_said_to_have_a_server() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let outgoing = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let _incoming = listener.accept().unwrap();
+    drop(listener);
+    let held = outgoing.local_addr().unwrap().port().to_string();
+    let assert = assert_cmd::Command::new(env!("CARGO_BIN_EXE_happy-server"))
+        .args(["--port", &held])
+        .timeout(lab_test::TIMEOUT)
+        .assert()
+        .code(1);
+    let said = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        said.starts_with(&format!("Error: port {held} is already in use"))
+            && said.contains("no server listens there")
+            && !said.contains("is listening there"),
+        "expected the port in use by a connection, not by a server; got {said:?}"
+    );
+    drop(outgoing);
+}

@@ -268,3 +268,45 @@ fn no_file_points_outside_the_repository() {
          does not have it), got {pointing:?}"
     );
 }
+
+/// The pages' `git diff -I '^//!'` commands, run as written from the repository's
+/// folder, show the lesson's change and never a line of a `//!` header.
+#[test]
+fn the_pages_diffs_show_no_header_lines() {
+    if !installed("git", "--version") || !installed("bash", "--version") {
+        return eprintln!("skipped: no git or bash on this machine");
+    }
+    let mut diffs = 0;
+    for (name, page) in pages() {
+        for command in page
+            .lines()
+            .filter(|l| l.starts_with("git diff --no-index"))
+        {
+            diffs += 1;
+            let output = Command::new("bash")
+                .args(["-c", command])
+                .current_dir(root())
+                .output()
+                .unwrap();
+            // git diff --no-index: status 1 when the files differ.
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{name}: {command}: {output:?}"
+            );
+            let shown = String::from_utf8_lossy(&output.stdout);
+            let header: Vec<&str> = shown
+                .lines()
+                .filter(|l| l.starts_with("+//!") || l.starts_with("-//!"))
+                .collect();
+            assert!(
+                header.is_empty(),
+                "{name}: {command}: expected no header line, got {header:#?}"
+            );
+        }
+    }
+    assert!(
+        diffs >= 5,
+        "expected the pages' diff commands, found {diffs}"
+    );
+}

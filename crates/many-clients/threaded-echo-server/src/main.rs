@@ -12,12 +12,13 @@
 //!                         cargo run -p load-client -- --clients 32 --slow-clients 1
 //! Then press Ctrl-C in the first terminal: the clients in progress are served first.
 
-mod pool;
-
 use clap::Parser;
 use colored::Colorize;
 use lab_common::{Server, ServerArgs};
 use pool::ThreadPool;
+
+// -- The pool of worker threads (pool.rs)
+mod pool;
 
 /// Threaded echo server: echoes like echo server 2, serving many clients at once.
 #[derive(Parser)]
