@@ -448,10 +448,16 @@ impl Program {
         let deadline = Instant::now() + limit;
         #[cfg(target_os = "linux")]
         {
-            let stat = format!("/proc/{}/stat", self.child.id());
-            // Blocked for a few looks in a row: not just between two steps.
+            let pid = self.child.id();
+            let stat = format!("/proc/{pid}/stat");
+            // Blocked for a while in a row (200 ms): not just between two steps.
+            // A server waiting in accept() (or a UDP one in recvfrom()) is told
+            // at once by the kernel's wait channel of one of its threads.
             let mut blocked = 0;
             while Instant::now() < deadline {
+                if waits_for_a_client(pid) {
+                    return;
+                }
                 let Ok(text) = std::fs::read_to_string(&stat) else {
                     return;
                 };
@@ -463,7 +469,7 @@ impl Program {
                     blocked = 0;
                 } else {
                     blocked += 1;
-                    if blocked == 4 {
+                    if blocked == 40 {
                         return;
                     }
                 }
@@ -600,6 +606,19 @@ pub fn describe(status: ExitStatus) -> String {
         }
     }
     status.to_string()
+}
+
+/// Whether a thread of process `pid` waits in the kernel for a client: in
+/// `accept()`, or for a datagram (Linux's wait channels say so).
+#[cfg(target_os = "linux")]
+fn waits_for_a_client(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().any(|task| {
+        std::fs::read_to_string(task.path().join("wchan"))
+            .is_ok_and(|w| w.contains("accept") || w.contains("wait_for_more_packets"))
+    })
 }
 
 /// Whether something holds `addr` (bound or listening): binding it fails.
