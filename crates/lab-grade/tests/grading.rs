@@ -567,3 +567,104 @@ fn every_program_of_the_lessons_has_a_rubric() {
     rubrics.sort();
     assert_eq!(rubrics, programs);
 }
+
+/// A lesson's server without SO_REUSEADDR, on a fixed port (a command the
+/// grader does not move: `sh -c ...`), graded stage after stage on that port:
+/// the grader closes its side first, so no connection waits in TIME_WAIT on
+/// the server's side and every stage's copy can bind the port again.
+#[cfg(unix)]
+#[test]
+fn on_a_fixed_port_a_server_without_reuseaddr_starts_again_for_every_stage() {
+    let Some(python) = python() else { return };
+    let port = lab_grade::runner::free_port(false).unwrap();
+    let lesson = std::fs::read_to_string(script("happy_server.py")).unwrap();
+    let without = lesson
+        .replace(
+            "ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "pass",
+        )
+        .replace("\nPORT = 8080\n", &format!("\nPORT = {port}\n"));
+    assert!(!without.contains("SO_REUSEADDR"));
+    let copy = std::env::temp_dir().join(format!("happy_server_fixed_{port}.py"));
+    std::fs::write(&copy, without).unwrap();
+    let command = format!("exec {python} {}", copy.display());
+    let launch = Launch::command(vec!["sh".into(), "-c".into(), command.into()], port);
+    assert_eq!(launch.port, PortChoice::Lesson(port));
+    // Stages that each end with connections the server closed first.
+    let only = [
+        "listens",
+        "replies",
+        "prints_message",
+        "closes_the_connection",
+        "serves_clients_in_turn",
+        "burst",
+        "half_close",
+        "replies_byte_for_byte",
+    ];
+    let report = grade("happy-server", launch, &only);
+    let _ = std::fs::remove_file(copy);
+    assert_eq!(failed(&report), [] as [&str; 0], "{}", report.human());
+}
+
+/// Another program already listening on the lesson's port would answer in the
+/// student's program's place: one clear failure, and nothing else is run.
+#[test]
+fn a_port_held_by_another_program_is_one_clear_failure() {
+    let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    let launch = Launch::command(vec!["/no/such/server".into()], port);
+    let report = grade("echo-server1", launch, &[]);
+    assert_eq!(
+        report.status(),
+        lab_grade::Status::Error,
+        "{}",
+        report.human()
+    );
+    let failure = failure(&report, "listens");
+    assert!(
+        failure.got.contains(&format!(
+            "another program was already listening on port {port}"
+        )),
+        "{failure}"
+    );
+    assert!(
+        report.stages[1..]
+            .iter()
+            .all(|s| matches!(s.outcome, Outcome::NotRun(_) | Outcome::Skipped(_))),
+        "{}",
+        report.human()
+    );
+}
+
+/// `--list --json`: every program, and each stage's kind and whether it needs `--flags`.
+#[test]
+fn the_list_shows_each_stages_kind() {
+    let (status, text) = lab_grade(&["--list", "--json"], &[]);
+    assert_eq!(status, 0, "{text}");
+    let list: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let echo = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["program"] == "echo-server1")
+        .unwrap();
+    let stage = |id: &str| {
+        echo["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(stage("replies")["kind"], "lesson");
+    assert_eq!(stage("reset")["kind"], "robustness");
+    assert_eq!(stage("help")["kind"], "conventions");
+    assert_eq!(stage("help")["needs_flags"], true);
+    assert_eq!(stage("prints_the_message_in_green")["needs_flags"], false);
+    let (_, text) = lab_grade(&["--list"], &[]);
+    assert!(
+        text.contains("  replies                      lesson      "),
+        "{text}"
+    );
+}
