@@ -269,6 +269,50 @@ fn has_or_have_the_list_passes_and_never_finishing_fails() {
     verdict(&report, Status::Fail, &["lists_clients_and_finishes"]);
 }
 
+#[test]
+fn the_blogs_time_server_passes_with_its_own_words_and_a_newline() {
+    let extra = ["sends_the_time_in_a_crlf_line"];
+    let path = "time-server/lowercase_lf.py";
+    let Some(report) = grade("time-server", path, &extra, &[]) else {
+        return;
+    };
+    verdict(&report, Status::Pass, &[]);
+    assert_eq!(failed(&report, StageKind::Conventions), extra);
+    let report = grade("time-server", "time-server/seconds.py", &[], &[]).unwrap();
+    verdict(&report, Status::Fail, &["sends_the_time"]);
+}
+
+#[test]
+fn a_udp_time_server_with_a_lan_ip_passes() {
+    let path = "udp-time-server/lan_ip.py";
+    let Some(report) = grade("udp-time-server", path, &[], &[]) else {
+        return;
+    };
+    verdict(&report, Status::Pass, &[]);
+}
+
+#[test]
+fn the_pages_one_client_echo_server_passes_its_lesson() {
+    let path = "stream-echo-server/page_style.py";
+    let extra = ["serves_clients_in_turn"];
+    let Some(report) = grade("stream-echo-server", path, &extra, &[]) else {
+        return;
+    };
+    verdict(&report, Status::Pass, &[]);
+    // Serving the next client is what to learn next.
+    assert_eq!(failed(&report, StageKind::Robustness), extra);
+}
+
+#[test]
+fn a_dealer_in_its_own_words_passes_and_one_comparing_backwards_fails_the_game() {
+    let Some(report) = grade("dealer", "dealer/own_words.py", &[], &[]) else {
+        return;
+    };
+    verdict(&report, Status::Pass, &[]);
+    let report = grade("dealer", "dealer/backwards.py", &[], &[]).unwrap();
+    verdict(&report, Status::Fail, &["plays_a_game"]);
+}
+
 /// A server that never gives up on a silent client fails `silent_client` every
 /// time, and one that gives up in time passes every time.
 #[test]

@@ -241,18 +241,99 @@ fn guess(server: &mut Server, dealer: &mut Replies, text: &str) -> Result<String
     Err(server.fail(sent, "an answer", got, hint))
 }
 
+/// An answer as its words: lower case, the spaces between words single, no
+/// punctuation at its ends (`Too low!` is `too low`).
+fn normalized(answer: &str) -> String {
+    answer
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .trim_matches(|c: char| c.is_ascii_punctuation())
+        .to_string()
+}
+
+/// Plays a whole game the simplest way, guessing 0, 1, 2 ... until the answer
+/// says found: whatever the other answers say. Gives back the secret.
+fn play_in_order(server: &mut Server, dealer: &mut Replies) -> Result<i64, Failure> {
+    for secret in 0..=9 {
+        let answer = guess(server, dealer, &secret.to_string())?;
+        if normalized(&answer).contains("found") {
+            return Ok(secret);
+        }
+    }
+    Err(server.fail(
+        "the guesses 0, 1, 2 ... 9",
+        "`found the secret` for one of them",
+        "no guess was found",
+        "compare each guess with the secret, and say `found the secret` when they are equal",
+    ))
+}
+
+/// The game's answers, checked both ways: games played guessing upwards from 0
+/// (every guess before the secret is `too low`) until one whose secret is not 0,
+/// and downwards from 9 (`too high`) until one whose secret is not 9, so that
+/// a dealer with an answer wrong fails every time, not when the secret happens
+/// to be the first guess. Answers are taken whatever their case and their end
+/// punctuation (`Too low!`).
+fn plays_a_game(ctx: &crate::Ctx) -> Result<(), Failure> {
+    for (wrong_way, first, answer) in [(false, 0i64, "too low"), (true, 9, "too high")] {
+        // Five games at most: a secret at the first guess each time is 1 in 100,000.
+        for _ in 0..5 {
+            let mut server = ctx.server(&[])?;
+            let mut dealer = Replies::new(server.connect("a player")?);
+            let order: Vec<i64> = if wrong_way {
+                (0..=9).rev().collect()
+            } else {
+                (0..=9).collect()
+            };
+            let mut found = None;
+            for &g in &order {
+                let said = normalized(&guess(&mut server, &mut dealer, &g.to_string())?);
+                if said.contains("found the secret") {
+                    found = Some(g);
+                    break;
+                }
+                if !said.contains(answer) {
+                    return Err(server.fail(
+                        format!("the guesses {first}, ... {g}, one by one"),
+                        format!("`{answer}` for {g}, or `found the secret`"),
+                        format!("{said:?}"),
+                        "compare each guess with the secret: below it is `too low`, above it `too high`",
+                    ));
+                }
+            }
+            match found {
+                Some(secret) if secret != first => break,
+                Some(_) => continue,
+                None => {
+                    return Err(server.fail(
+                        format!("the guesses {first} ... {}", 9 - first),
+                        "`found the secret` for one of them",
+                        format!("`{answer}` for every guess"),
+                        "say `found the secret` when the guess equals the secret",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Plays a game by bisection on `dealer`, as a good player would; `strict`
-/// wants the page's answers exactly. Gives back the secret.
+/// wants the page's answers (whatever their case and end punctuation). Gives
+/// back the secret.
 fn bisect(server: &mut Server, dealer: &mut Replies, strict: bool) -> Result<i64, Failure> {
     let (mut low, mut high) = (0, 9);
     for _ in 0..4 {
         let middle = (low + high) / 2;
         let answer = guess(server, dealer, &middle.to_string())?;
-        let is = |word: &str, exact: &str| {
+        let said = normalized(&answer);
+        let is = |word: &str, phrase: &str| {
             if strict {
-                answer == exact
+                said == phrase
             } else {
-                answer.contains(word)
+                said.contains(word)
             }
         };
         if is("found", "found the secret") {
@@ -324,16 +405,12 @@ fn dealer() -> Rubric {
         Stage::new(
             "plays_a_game",
             "answers `too low`, `too high`, `found the secret`",
-            |ctx| {
-                let mut server = ctx.server(&[])?;
-                let mut dealer = Replies::new(server.connect("a player")?);
-                bisect(&mut server, &mut dealer, true).map(drop)
-            },
+            plays_a_game,
         ),
         Stage::new("prints_the_secret", "prints the secret (`the secret is <n>`)", |ctx| {
             let mut server = ctx.server(&[])?;
             let mut dealer = Replies::new(server.connect("a player")?);
-            let secret = bisect(&mut server, &mut dealer, false)?;
+            let secret = play_in_order(&mut server, &mut dealer)?;
             // Whatever the words around it: a line that names the secret and its number.
             let secret = u64::try_from(secret).unwrap_or(u64::MAX);
             let names_it = |l: &str| {
@@ -353,7 +430,7 @@ fn dealer() -> Rubric {
             |ctx| {
                 let mut server = ctx.server(&[])?;
                 let mut dealer = Replies::new(server.connect("a player")?);
-                bisect(&mut server, &mut dealer, false)?;
+                play_in_order(&mut server, &mut dealer)?;
                 match server.program.wait_exit(server.patience) {
                     Ok(status) if status.success() => Ok(()),
                     Ok(status) => {
