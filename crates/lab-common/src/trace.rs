@@ -8,19 +8,28 @@
 //! every call is printed on standard error as it happens, one line each:
 //!
 //! ```text
-//! trace  step 1  ls = socket(AF_INET, SOCK_STREAM)      -> socket 3
+//! trace  step 1  ls = socket(AF_INET, SOCK_STREAM)         -> socket 3
 //! trace          ls.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)
 //! trace  step 2  ls.bind(('127.0.0.1', 8080))
 //! trace  step 3  ls.listen(128)
-//! trace  step 4  ls.accept()                            waiting...
-//! trace  step 5  ls.accept()                            -> socket 4, client ('127.0.0.1', 50212)
-//! trace  step 6  cs.recv(2048)                          -> 4 bytes b'Test'
-//! trace  step 7  cs.sendall(b'ECHO: Test\n')            -> 11 bytes
-//! trace          cs.close()                             (after the client's end: no reset)
+//! Listening on 127.0.0.1:8080
+//! The server is configured!
+//! Waiting for Clients to connect
+//! trace  step 4  cs, address = ls.accept()                 waiting...
+//! trace  step 5  cs, address = ls.accept()                 -> socket 4, client ('127.0.0.1', 52090)
+//! A client has connected to the server!
+//! CONNECTION 1. Client IP,PORT: 127.0.0.1, 52090
+//! trace  step 6  cs.recv(2048)                             -> 4 bytes b'Test'
+//! Message received: Test
+//! trace  step 7  cs.sendall(b'ECHO: Test\n')               -> 11 bytes
+//! trace          cs.shutdown(SHUT_WR)                      (we are done sending: the client reads the end)
+//! trace          cs.close()                                (after the client's end: no reset)
 //! ```
 //!
-//! - Every line starts with the word `trace`, so a reader (or a grader) tells it
-//!   apart from the program's own console lines.
+//! - Every line starts with the word `trace` and two spaces ([`MARKER`]), so a
+//!   reader (or a grader) tells it apart from the program's own console lines. On a
+//!   console where stdout and stderr are mixed, a trace line may follow a prompt
+//!   that does not end its line (`> `, `Give message : `).
 //! - The step number is the lesson's (Session 10 numbers a server's steps from 1,
 //!   create, to 7, send) where the lesson numbers that call; the call is written as
 //!   the lesson's Python writes it, with `ls` for a listening socket, `cs` for a
@@ -125,7 +134,17 @@ pub fn line(step: Option<u32>, call: &str, gave: &str) {
 
 /// [`line`](fn@line), naming who makes the call (`task 3`) instead of the current thread.
 pub fn line_for(who: Option<&str>, step: Option<u32>, call: &str, gave: &str) {
-    let colour = use_colour();
+    let out = render(use_colour(), who, step, call, gave);
+    // One write: lines of several threads never mix. A closed stderr is not our business.
+    let _ = io::stderr().lock().write_all(out.as_bytes());
+}
+
+/// The word every trace line starts with (then two spaces), coloured or not.
+pub const MARKER: &str = "trace  ";
+
+/// One trace line, newline included: [`MARKER`], the step (or spaces), who, the
+/// call, and what it gave, aligned; the parts after the marker in colour if `colour`.
+fn render(colour: bool, who: Option<&str>, step: Option<u32>, call: &str, gave: &str) -> String {
     let paint = |code: &str, text: &str| {
         if colour {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -133,12 +152,11 @@ pub fn line_for(who: Option<&str>, step: Option<u32>, call: &str, gave: &str) {
             text.to_string()
         }
     };
-    let mut out = paint("2", "trace");
     let step = match step {
         Some(n) => format!("step {n}"),
         None => String::new(),
     };
-    let _ = write!(out, "  {}", paint("1", &format!("{step:<6}")));
+    let mut out = format!("{MARKER}{}", paint("1", &format!("{step:<6}")));
     if let Some(who) = who {
         let _ = write!(out, "  {}", paint("35", &format!("[{who}]")));
     }
@@ -148,8 +166,7 @@ pub fn line_for(who: Option<&str>, step: Option<u32>, call: &str, gave: &str) {
         let _ = write!(out, "{:pad$}  {gave}", "");
     }
     out.push('\n');
-    // One write: lines of several threads never mix. A closed stderr is not our business.
-    let _ = io::stderr().lock().write_all(out.as_bytes());
+    out
 }
 
 /// Whether to colour trace lines: stderr is a terminal, and `NO_COLOR` is not set.
@@ -515,6 +532,42 @@ mod tests {
     fn text_is_shortened_by_characters() {
         let long = "é".repeat(100);
         assert!(text(&long).ends_with("... (100 characters)"));
+    }
+
+    #[test]
+    fn a_line_has_the_step_the_call_and_what_it_gave_in_columns() {
+        let line = render(false, None, Some(6), "cs.recv(2048)", "-> 4 bytes b'Test'");
+        let gap = " ".repeat(40 - "cs.recv(2048)".len() + 2);
+        assert_eq!(
+            line,
+            format!("trace  step 6  cs.recv(2048){gap}-> 4 bytes b'Test'\n")
+        );
+        let line = render(false, Some("worker 2"), None, "cs.close()", "");
+        assert_eq!(line, "trace          [worker 2]  cs.close()\n");
+    }
+
+    #[test]
+    fn in_colour_a_line_still_starts_with_the_marker() {
+        let line = render(
+            true,
+            Some("task 3"),
+            Some(4),
+            "ls.accept().await",
+            "waiting...",
+        );
+        assert!(line.starts_with(MARKER), "{line:?}");
+        assert!(
+            line.contains("\x1b[36mls.accept().await\x1b[0m"),
+            "{line:?}"
+        );
+        let plain = render(
+            false,
+            Some("task 3"),
+            Some(4),
+            "ls.accept().await",
+            "waiting...",
+        );
+        assert!(!plain.contains('\x1b'), "{plain:?}");
     }
 
     #[test]

@@ -46,9 +46,15 @@ pub struct Program {
 impl Program {
     /// Starts the program at `path` with `args`, with stdin piped (see
     /// [`write_stdin`](Program::write_stdin)); it does not wait for anything.
+    ///
+    /// Without `LAB_TRACE`, whatever the test's environment: these tests read the
+    /// console line by line, and a trace line on stderr would land in the middle of
+    /// a prompt's line (`> > again`). `--trace` in `args` still traces (the
+    /// scenarios test the trace that way), and so does [`spawn`](Program::spawn)
+    /// with `LAB_TRACE` set on its command.
     pub fn start(path: impl AsRef<OsStr>, args: &[&str]) -> Program {
         let mut command = Command::new(path);
-        command.args(args);
+        command.args(args).env_remove("LAB_TRACE");
         Program::spawn(command)
     }
 

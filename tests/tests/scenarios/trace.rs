@@ -335,3 +335,34 @@ fn a_megabyte_is_one_short_trace_line() {
         assert!(line.len() < 200, "a long trace line: {} bytes", line.len());
     }
 }
+
+#[test]
+fn the_password_programs_trace_the_length_of_a_password_never_the_password() {
+    let mut command = Command::new(program("password-server"));
+    command
+        .args(["--port", "0", "--trace"])
+        .env("LAB_PASSWORD", "sesame");
+    let mut server = Program::spawn(command);
+    server.wait_listening();
+    let mut client = start("password-client", &["--trace", "--port", &server.port()]);
+    client.write_stdin("open up\nsesame\n");
+    client.close_stdin();
+    let client = output_of(client);
+    server.expect_line_containing("cs.close()");
+    assert_traced(&client, "s.sendall((8 bytes, not shown))");
+    assert_traced(&client, "s.sendall((7 bytes, not shown))");
+    assert_traced(
+        server.seen(),
+        "f.readline()                              -> (7 characters, not shown)",
+    );
+    assert_traced(server.seen(), "-> (6 characters, not shown)");
+    for line in trace_lines(server.seen())
+        .into_iter()
+        .chain(trace_lines(&client))
+    {
+        assert!(
+            !line.contains("sesame") && !line.contains("open up"),
+            "a trace line shows a password: {line}"
+        );
+    }
+}
