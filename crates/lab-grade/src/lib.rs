@@ -121,7 +121,10 @@ impl Rubric {
                 matches!(outcomes.first(), Some(Outcome::Failed(f)) if f.cannot_start);
             if cannot_start {
                 let why = format!("the program could not be started: see `{}`", first.id);
-                outcomes.extend(rest.iter().map(|_| Outcome::NotRun(why.clone())));
+                outcomes.extend(rest.iter().map(|stage| match stage.skipped(ctx) {
+                    Some(skipped) => Outcome::Skipped(skipped),
+                    None => Outcome::NotRun(why.clone()),
+                }));
             } else if ctx.launch.parallel() {
                 outcomes.extend(in_parallel(rest, ctx));
             } else {

@@ -36,9 +36,11 @@ pub fn startup_folder() -> Option<PathBuf> {
         .clone()
 }
 
-/// `PYTHONPATH` with `folder` first, then what the grader's own environment had.
-pub fn path_with(folder: &Path) -> OsString {
+/// `PYTHONPATH` with `folder` first, then `then` (the rubric's or the
+/// caller's own), then what the grader's own environment had.
+pub fn path_with(folder: &Path, then: Option<PathBuf>) -> OsString {
     let mut paths = vec![folder.to_path_buf()];
+    paths.extend(then);
     if let Some(old) = std::env::var_os("PYTHONPATH") {
         paths.extend(std::env::split_paths(&old));
     }
@@ -63,7 +65,9 @@ mod tests {
         let folder = startup_folder().unwrap();
         let text = std::fs::read_to_string(folder.join("sitecustomize.py")).unwrap();
         assert_eq!(text, STARTUP);
-        let path = path_with(&folder);
-        assert_eq!(std::env::split_paths(&path).next().unwrap(), folder);
+        let path = path_with(&folder, Some("/stubs".into()));
+        let mut paths = std::env::split_paths(&path);
+        assert_eq!(paths.next().unwrap(), folder);
+        assert_eq!(paths.next().unwrap(), PathBuf::from("/stubs"));
     }
 }

@@ -127,11 +127,21 @@ impl Launch {
                     "LAB_GRADE_ROLE",
                     if self.server { "server" } else { "client" },
                 );
-            if let Some(folder) = crate::python::startup_folder() {
-                command.env("PYTHONPATH", crate::python::path_with(&folder));
-            }
         }
-        command.envs(self.env.iter().map(|(k, v)| (k, v)));
+        let own_path = self.env.iter().find(|(k, _)| k == "PYTHONPATH");
+        let moved = self.port != PortChoice::Zero && port != "0";
+        if let (true, Some(folder)) = (moved, crate::python::startup_folder()) {
+            let first = own_path.map(|(_, v)| std::path::PathBuf::from(v));
+            command.env("PYTHONPATH", crate::python::path_with(&folder, first));
+        } else if let Some((_, path)) = own_path {
+            command.env("PYTHONPATH", path);
+        }
+        command.envs(
+            self.env
+                .iter()
+                .filter(|(k, _)| k != "PYTHONPATH")
+                .map(|(k, v)| (k, v)),
+        );
         command
     }
 
@@ -438,8 +448,16 @@ impl Program {
         let deadline = Instant::now() + limit;
         #[cfg(target_os = "linux")]
         {
-            let stat = format!("/proc/{}/stat", self.child.id());
+            let pid = self.child.id();
+            let stat = format!("/proc/{pid}/stat");
+            // Blocked for a while in a row (200 ms): not just between two steps.
+            // A server waiting in accept() (or a UDP one in recvfrom()) is told
+            // at once by the kernel's wait channel of one of its threads.
+            let mut blocked = 0;
             while Instant::now() < deadline {
+                if waits_for_a_client(pid) {
+                    return;
+                }
                 let Ok(text) = std::fs::read_to_string(&stat) else {
                     return;
                 };
@@ -447,8 +465,13 @@ impl Program {
                 let state = text
                     .rsplit_once(')')
                     .and_then(|(_, rest)| rest.trim_start().chars().next());
-                if state != Some('R') {
-                    return;
+                if state == Some('R') {
+                    blocked = 0;
+                } else {
+                    blocked += 1;
+                    if blocked == 40 {
+                        return;
+                    }
                 }
                 thread::sleep(Duration::from_millis(5));
             }
@@ -583,6 +606,19 @@ pub fn describe(status: ExitStatus) -> String {
         }
     }
     status.to_string()
+}
+
+/// Whether a thread of process `pid` waits in the kernel for a client: in
+/// `accept()`, or for a datagram (Linux's wait channels say so).
+#[cfg(target_os = "linux")]
+fn waits_for_a_client(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().any(|task| {
+        std::fs::read_to_string(task.path().join("wchan"))
+            .is_ok_and(|w| w.contains("accept") || w.contains("wait_for_more_packets"))
+    })
 }
 
 /// Whether something holds `addr` (bound or listening): binding it fails.

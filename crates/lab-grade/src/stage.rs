@@ -148,15 +148,21 @@ impl Stage {
         matches!(self.needs, Needs::Signals | Needs::FlagsAndSignals)
     }
 
+    /// Why the stage cannot run in `ctx`, if it cannot.
+    pub fn skipped(&self, ctx: &Ctx) -> Option<String> {
+        if self.needs_flags() && !ctx.launch.flags {
+            return Some("a convention of our programs: add --flags".into());
+        }
+        if self.needs_signals() && !cfg!(unix) {
+            return Some("it sends Ctrl-C as a signal: Unix only".into());
+        }
+        None
+    }
+
     /// Runs the stage, or says why it is skipped.
     pub fn grade(&self, ctx: &Ctx) -> Outcome {
-        let flags = self.needs_flags();
-        let signals = self.needs_signals();
-        if flags && !ctx.launch.flags {
-            return Outcome::Skipped("a convention of our programs: add --flags".into());
-        }
-        if signals && !cfg!(unix) {
-            return Outcome::Skipped("it sends Ctrl-C as a signal: Unix only".into());
+        if let Some(why) = self.skipped(ctx) {
+            return Outcome::Skipped(why);
         }
         // A stage is our code: should it panic, that is reported, not a crash of the grader.
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.run)(ctx))) {
@@ -286,6 +292,14 @@ pub fn crash_line(lines: &[String]) -> Option<String> {
             .find(|l| !l.starts_with(' ') && !l.starts_with('\t') && !l.is_empty())
             .cloned()
             .or_else(|| Some("a Python exception".to_string()));
+    }
+    // A file Python cannot even compile: no traceback, just the error.
+    let compile = ["SyntaxError: ", "IndentationError: ", "TabError: "];
+    if let Some(line) = lines
+        .iter()
+        .find(|l| compile.iter().any(|c| l.starts_with(c)))
+    {
+        return Some(line.clone());
     }
     let panic = lines.iter().position(|l| l.contains("panicked at"))?;
     let message = lines.get(panic + 1).filter(|l| !l.starts_with("note:"));
@@ -543,45 +557,61 @@ impl Server {
         got: impl Into<String>,
         hint: impl Into<String>,
     ) -> Failure {
-        let mut failure = Failure::new(sent, expected, got, hint).with_output(&mut self.program);
-        let finished = self.program.exited().is_some_and(|status| status.success());
-        if finished && failure.crash.is_none() {
-            failure.hint = format!(
-                "the server had finished (status 0): a server serves its clients in a loop. {}",
-                failure.hint
-            );
-        }
-        failure
+        Failure::new(sent, expected, got, hint).with_output(&mut self.program)
     }
 
     /// Connects as a new client.
-    pub fn connect(&mut self, sent: &str) -> Result<std::net::TcpStream, Failure> {
+    pub fn connect(&mut self, sent: &str) -> Result<net::Conn, Failure> {
         net::connect(self.addr, self.patience).map_err(|e| self.unreachable(sent, &e))
     }
 
     /// The failure for a server that accepts no connection.
     pub fn unreachable(&mut self, sent: &str, e: &std::io::Error) -> Failure {
         let addr = self.addr;
-        self.fail(
-            sent,
-            format!("a connection to {addr}"),
-            e.to_string(),
-            "the server does not accept connections any more: did it stop or crash?",
-        )
+        let hint = if e.kind() == std::io::ErrorKind::TimedOut {
+            "the server did not take this connection in time: it is busy with another client, and its queue of waiting clients (listen()'s backlog) is full"
+        } else {
+            "the server does not accept connections any more: did it stop or crash?"
+        };
+        self.fail(sent, format!("a connection to {addr}"), e.to_string(), hint)
     }
 
-    /// Connects, sends `message`, reads until the server closes.
+    /// Connects, sends `message`, and reads the reply: until the server closes,
+    /// or once it came, until nothing more comes for a moment ([`net::QUIET`]);
+    /// whether the server closes is the stage about closing's to check.
     pub fn talk(&mut self, message: &[u8]) -> Result<Reply, Failure> {
-        net::talk(self.addr, message, self.patience).map_err(|e| {
+        net::ask(self.addr, message, self.patience, net::QUIET).map_err(|e| {
             self.unreachable(&format!("a new client sending {}", show(message, 60)), &e)
         })
     }
 
-    /// Checks that a new client sending `message` gets exactly `expected` and the
-    /// connection closed.
+    /// Checks that a new client sending `message` gets exactly `expected`, byte
+    /// for byte.
     pub fn expect_reply(&mut self, message: &[u8], expected: &[u8]) -> Result<(), Failure> {
         let reply = self.talk(message)?;
         self.check_reply(message, &reply, expected)
+    }
+
+    /// Checks that a new client sending `message` gets the text `expected`, with
+    /// or without a line ending after it (typography the lesson leaves free).
+    pub fn expect_reply_text(&mut self, message: &[u8], expected: &str) -> Result<(), Failure> {
+        let reply = self.talk(message)?;
+        let text = reply.data.strip_suffix(b"\n").unwrap_or(&reply.data);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        let wanted = expected.trim_end_matches(['\r', '\n']);
+        if text == wanted.as_bytes() && !reply.reset() {
+            return Ok(());
+        }
+        let hint = reply_hint(&reply, wanted.as_bytes(), self.patience);
+        Err(self.fail(
+            format!("a new client sending {}", show(message, 60)),
+            format!(
+                "{} (a newline after it or not)",
+                show(wanted.as_bytes(), 80)
+            ),
+            describe_reply(&reply),
+            hint,
+        ))
     }
 
     /// Checks a reply against what was expected, with a hint for what differs.
@@ -591,13 +621,13 @@ impl Server {
         reply: &Reply,
         expected: &[u8],
     ) -> Result<(), Failure> {
-        if reply.data == expected && reply.error.is_none() {
+        if reply.data == expected && (reply.error.is_none() || reply.stayed_open()) {
             return Ok(());
         }
         let hint = reply_hint(reply, expected, self.patience);
         Err(self.fail(
             format!("a new client sending {}", show(message, 60)),
-            format!("{}, then the connection closed", show(expected, 80)),
+            show(expected, 80),
             describe_reply(reply),
             hint,
         ))
@@ -633,7 +663,12 @@ impl Server {
 pub fn describe_reply(reply: &Reply) -> String {
     let ending = match reply.error {
         None => "then the connection closed".to_string(),
-        Some(_) if reply.timed_out() => "then nothing more, and the connection stayed open".into(),
+        Some(_) if reply.timed_out() && reply.data.is_empty() => {
+            "and the connection stayed open".into()
+        }
+        Some(_) if reply.timed_out() => {
+            "then nothing more for a while, the connection still open".into()
+        }
         Some(_) if reply.reset() => "then the connection was reset".into(),
         Some(kind) => format!("then an error: {kind}"),
     };
