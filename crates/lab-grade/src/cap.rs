@@ -41,16 +41,11 @@ pub fn folder() -> Option<PathBuf> {
         .clone()
 }
 
-/// `PYTHONPATH` for a program whose output is bounded: the grader's startup
-/// folder, this module's, then the grader's own `PYTHONPATH`.
+/// What a launch's own `PYTHONPATH` is for a program whose output is bounded:
+/// this module's folder (the runner puts the grader's startup folder before it,
+/// and the grader's own `PYTHONPATH` after it).
 pub fn python_path() -> Option<OsString> {
-    let cap = folder()?;
-    let mut paths: Vec<PathBuf> = crate::python::startup_folder().into_iter().collect();
-    paths.push(cap);
-    if let Some(old) = std::env::var_os("PYTHONPATH") {
-        paths.extend(std::env::split_paths(&old));
-    }
-    std::env::join_paths(paths).ok()
+    folder().map(PathBuf::into_os_string)
 }
 
 #[cfg(test)]
@@ -61,12 +56,10 @@ mod tests {
     use std::process::Command;
 
     #[test]
-    fn the_module_comes_after_the_startup_one() {
-        let path = python_path().unwrap();
-        let paths: Vec<PathBuf> = std::env::split_paths(&path).collect();
-        assert_eq!(paths[1], folder().unwrap());
+    fn the_module_is_written_in_its_folder() {
+        let path = PathBuf::from(python_path().unwrap());
         assert_eq!(
-            std::fs::read_to_string(paths[1].join("usercustomize.py")).unwrap(),
+            std::fs::read_to_string(path.join("usercustomize.py")).unwrap(),
             MODULE
         );
     }
