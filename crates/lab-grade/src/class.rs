@@ -153,12 +153,7 @@ pub fn command_for(file: &Path, python: &OsString) -> Vec<OsString> {
 /// A report of `rubric` where no stage ran: the first says `failure` (it
 /// could not start when `cannot_start`), the others `not run` (those a
 /// grading would skip are skipped, so the maximum is the same as a real one's).
-fn unrun(
-    rubric: &Rubric,
-    command: String,
-    required: &[StageKind],
-    failure: Failure,
-) -> Report {
+fn unrun(rubric: &Rubric, command: String, required: &[StageKind], failure: Failure) -> Report {
     let stages = rubric
         .stages
         .iter()
