@@ -149,7 +149,7 @@ fn run(command: &mut Command) -> Output {
 fn class(roster: &Path, out: &Path, shard: Option<&str>) {
     let mut command = grader();
     command.arg("class").arg(roster).arg("--out").arg(out);
-    command.args(["--jobs", "4", "--patience", PATIENCE, "--silent", SILENT]);
+    command.args(["--jobs", "6", "--patience", PATIENCE, "--silent", SILENT]);
     for program in PROGRAMS {
         command
             .arg("--program")
