@@ -28,6 +28,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use crate::error::explain_io;
+use crate::trace;
 
 /// How often [`next_message_unless`] asks whether to stop: well within a second.
 pub const TICK: Duration = Duration::from_millis(100);
@@ -118,6 +119,7 @@ fn read_in_slices(
         // -- recv(), in slices, to look up now and then
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
+            trace!("cs.recv({max_len})" => "-> timed out");
             let seconds = timeout.as_secs_f64();
             eprintln!("The client sent nothing for {seconds} s: giving up on it");
             return Heard::Left;
@@ -126,7 +128,11 @@ fn read_in_slices(
             eprintln!("Cannot read from the client: {e}");
             return Heard::Left;
         }
-        match stream.read(&mut buffer) {
+        let read = stream.read(&mut buffer);
+        if trace::enabled() && !read.as_ref().is_err_and(|e| is_quiet(e.kind())) {
+            trace::recv_line(None, "cs", max_len, &read, &buffer);
+        }
+        match read {
             // -- An empty read: the client closed the connection
             Ok(0) => return Heard::Left,
             // -- decode(): the bytes as text, with � for what is not UTF-8
@@ -380,6 +386,15 @@ impl Messages {
             Next::Message(Message(bytes))
         }
     }
+}
+
+/// A read that brought nothing yet (a slice that ended, a signal): not traced, so
+/// that a silent client does not fill the trace with a line every [`TICK`].
+fn is_quiet(kind: io::ErrorKind) -> bool {
+    matches!(
+        kind,
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+    )
 }
 
 #[cfg(test)]

@@ -67,9 +67,15 @@ impl fmt::Display for Error {
 pub fn explain_bind(error: &io::Error, addr: SocketAddr) -> String {
     let (ip, port) = (addr.ip(), addr.port());
     match error.kind() {
-        io::ErrorKind::AddrInUse => format!(
+        io::ErrorKind::AddrInUse if someone_listens(addr) => format!(
             "port {port} is already in use on {ip}: another server (or an earlier run of this \
              one) is listening there. Stop it, or choose another port with --port"
+        ),
+        io::ErrorKind::AddrInUse => format!(
+            "port {port} is already in use on {ip}, though no server listens there: a \
+             connection of this machine holds it (the system gives outgoing connections ports \
+             like this one: on Linux, 32768 to 60999). Choose another port with --port, or try \
+             again once that connection has ended"
         ),
         io::ErrorKind::AddrNotAvailable => format!(
             "{ip} is not an IP address of this machine: use --ip 127.0.0.1 (this machine only) \
@@ -81,6 +87,19 @@ pub fn explain_bind(error: &io::Error, addr: SocketAddr) -> String {
         ),
         _ => format!("cannot listen on {addr}: {error}"),
     }
+}
+
+/// Whether a server accepts connections at `addr` (on loopback, if `addr` is every
+/// network): a port can be in use without one, held by a connection.
+fn someone_listens(addr: SocketAddr) -> bool {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(1)).is_ok()
 }
 
 /// Explains why a client could not reach the server at `addr`.

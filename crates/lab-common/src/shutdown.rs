@@ -18,13 +18,14 @@
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context;
 
 use crate::socket::{announce, bind_tcp, bind_udp_quietly};
+use crate::trace;
 
 /// A listening TCP socket whose [`accept`](Server::accept) ends on Ctrl-C.
 #[derive(Debug)]
@@ -34,6 +35,8 @@ pub struct Server {
     /// Whether a client is being served: [`accept`](Server::accept) gave one and
     /// has not been called again since.
     serving: Arc<AtomicBool>,
+    /// What the first Ctrl-C prints while a client is being served.
+    stopping: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -62,7 +65,8 @@ impl Server {
         let listener = bind_tcp(addr, backlog)?;
         let local = listener.local_addr()?;
         let serving = Arc::new(AtomicBool::new(false));
-        let stop = on_ctrl_c(Arc::clone(&serving), move || {
+        let stopping = Arc::new(Mutex::new(STOPPING_AFTER_THIS_CLIENT.to_string()));
+        let stop = on_ctrl_c(Arc::clone(&serving), Arc::clone(&stopping), move || {
             // If this fails the flag is still set, and the next accept() sees it.
             let _ = TcpStream::connect_timeout(&reachable(local), Duration::from_secs(1));
         })?;
@@ -71,7 +75,21 @@ impl Server {
             listener,
             stop,
             serving,
+            stopping,
         })
+    }
+
+    /// Says what the first Ctrl-C prints while a client is being served, for a
+    /// server that does not simply finish serving its client (the default is
+    /// [`STOPPING_AFTER_THIS_CLIENT`]): a person must read what will really happen.
+    ///
+    /// ```no_run
+    /// let server = lab_common::Server::start("127.0.0.1:11269".parse().unwrap())?;
+    /// server.on_first_ctrl_c("Ctrl-C: the game ends now, and the server stops");
+    /// # Ok::<(), anyhow::Error>(())
+    /// ```
+    pub fn on_first_ctrl_c(&self, line: &str) {
+        *self.stopping.lock().unwrap_or_else(PoisonError::into_inner) = line.to_string();
     }
 
     /// Step 4: waits for a client to connect, and gives its socket and address.
@@ -94,10 +112,15 @@ impl Server {
     pub fn accept(&self) -> Option<(TcpStream, SocketAddr)> {
         self.serving.store(false, Ordering::SeqCst);
         loop {
+            trace!(step 4; "cs, address = ls.accept()" => "waiting...");
             let accepted = self.listener.accept();
             // Whatever accept() gave, Ctrl-C wins: the connection may be our own wake-up call.
             if self.stop.load(Ordering::SeqCst) {
+                trace!("ls.close()" => "(Ctrl-C: the server stops)");
                 return None;
+            }
+            if trace::enabled() {
+                trace::accept_line(Some(5), "cs, address = ls.accept()", &accepted);
             }
             match accepted {
                 Ok(pair) => {
@@ -178,7 +201,8 @@ impl UdpServer {
         let socket = bind_udp_quietly(addr)?;
         let local = socket.local_addr()?;
         // A UDP server answers at once: it is never busy with a client.
-        let stop = on_ctrl_c(Arc::new(AtomicBool::new(false)), move || {
+        let nothing = Arc::new(Mutex::new(String::new()));
+        let stop = on_ctrl_c(Arc::new(AtomicBool::new(false)), nothing, move || {
             // An empty datagram to ourselves wakes recv_from().
             let any: SocketAddr = match local {
                 SocketAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
@@ -199,9 +223,21 @@ impl UdpServer {
     /// delivered is reported on the next receive) are printed and the wait goes on.
     pub fn recv_from(&self, buffer: &mut [u8]) -> Option<(usize, SocketAddr)> {
         loop {
+            trace!("data, address = s.recvfrom({})", buffer.len() => "waiting...");
             let received = self.socket.recv_from(buffer);
             if self.stop.load(Ordering::SeqCst) {
+                trace!("s.close()" => "(Ctrl-C: the server stops)");
                 return None;
+            }
+            if trace::enabled() {
+                let gave = match &received {
+                    Ok((n, from)) => {
+                        let data = trace::bytes(&buffer[..*n]);
+                        format!("-> {n} bytes {data}, from {}", trace::addr(*from))
+                    }
+                    Err(e) => trace::failed(e),
+                };
+                trace::line(None, &format!("s.recvfrom({})", buffer.len()), &gave);
             }
             match received {
                 Ok(pair) => return Some(pair),
@@ -213,7 +249,16 @@ impl UdpServer {
 
     /// Sends `data` to `to`; a failure is printed, and never stops the server.
     pub fn send_to(&self, data: &[u8], to: SocketAddr) -> bool {
-        match self.socket.send_to(data, to) {
+        let sent = self.socket.send_to(data, to);
+        if trace::enabled() {
+            let call = format!("s.sendto({}, {})", trace::bytes(data), trace::addr(to));
+            let gave = match &sent {
+                Ok(n) => format!("-> {n} bytes"),
+                Err(e) => trace::failed(e),
+            };
+            trace::line(None, &call, &gave);
+        }
+        match sent {
             Ok(_) => true,
             Err(e) => {
                 eprintln!("Could not send a datagram to {to}: {e}");
@@ -232,11 +277,12 @@ impl UdpServer {
 pub const STOPPING_AFTER_THIS_CLIENT: &str =
     "Ctrl-C: the server will stop after this client (press Ctrl-C again to stop it now)";
 
-/// Installs the Ctrl-C handler: the first Ctrl-C sets the returned flag, says so
-/// if a client is being served (`serving`), and calls `wake`; a second one stops
-/// the program at once.
+/// Installs the Ctrl-C handler: the first Ctrl-C sets the returned flag, says
+/// `stopping` if a client is being served (`serving`), and calls `wake`; a second
+/// one stops the program at once.
 fn on_ctrl_c(
     serving: Arc<AtomicBool>,
+    stopping: Arc<Mutex<String>>,
     wake: impl Fn() + Send + 'static,
 ) -> anyhow::Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
@@ -249,7 +295,7 @@ fn on_ctrl_c(
         }
         // The client may take a while (a person typing): say at once that Ctrl-C was heard.
         if serving.load(Ordering::SeqCst) {
-            say(STOPPING_AFTER_THIS_CLIENT);
+            say(&stopping.lock().unwrap_or_else(PoisonError::into_inner));
         }
         wake();
     })

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 ///
 /// A refused connection is tried again for a moment: a server that has bound its
 /// port may not be listening yet.
-pub fn connect(addr: SocketAddr, limit: Duration) -> io::Result<TcpStream> {
+pub fn connect(addr: SocketAddr, limit: Duration) -> io::Result<Conn> {
     let deadline = Instant::now() + Duration::from_millis(500);
     let stream = loop {
         match TcpStream::connect_timeout(&addr, limit) {
@@ -23,7 +23,110 @@ pub fn connect(addr: SocketAddr, limit: Duration) -> io::Result<TcpStream> {
     };
     stream.set_read_timeout(Some(limit))?;
     stream.set_write_timeout(Some(limit))?;
-    Ok(stream)
+    Ok(Conn::new(stream))
+}
+
+/// The grader's end of a connection to the program under test: a `TcpStream`
+/// (it derefs to one) that, when dropped, closes so that no TIME_WAIT is left on
+/// the program's side. The side that closes first keeps the port's connection
+/// in TIME_WAIT for a minute, and a server without SO_REUSEADDR cannot listen
+/// on that port again meanwhile: on a lesson's fixed port, the next stage's copy
+/// would not start. So when the program has already closed (its end of file is
+/// waiting to be read), the grader's close is a reset, which ends both sides at
+/// once; otherwise the grader closes first, normally, and the TIME_WAIT is its own.
+#[derive(Debug)]
+pub struct Conn(Option<TcpStream>);
+
+impl Conn {
+    /// The grader's end of `stream`.
+    pub fn new(stream: TcpStream) -> Conn {
+        Conn(Some(stream))
+    }
+
+    /// The stream itself, which then closes as any stream does.
+    pub fn into_inner(mut self) -> TcpStream {
+        match self.0.take() {
+            Some(stream) => stream,
+            // Only `drop` empties it, and then nobody holds the Conn.
+            None => unreachable!("a Conn always holds its stream until dropped"),
+        }
+    }
+}
+
+impl std::ops::Deref for Conn {
+    type Target = TcpStream;
+    fn deref(&self) -> &TcpStream {
+        match &self.0 {
+            Some(stream) => stream,
+            None => unreachable!("a Conn always holds its stream until dropped"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut TcpStream {
+        match &mut self.0 {
+            Some(stream) => stream,
+            None => unreachable!("a Conn always holds its stream until dropped"),
+        }
+    }
+}
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (**self).read(buf)
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (**self).write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
+}
+
+impl From<TcpStream> for Conn {
+    fn from(stream: TcpStream) -> Conn {
+        Conn::new(stream)
+    }
+}
+
+impl From<Conn> for TcpStream {
+    fn from(conn: Conn) -> TcpStream {
+        conn.into_inner()
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let Some(stream) = self.0.take() {
+            leave(&stream);
+        }
+    }
+}
+
+/// Prepares `stream` to be closed: if the other side has closed already (what
+/// it still sent is read and dropped), the close will be a reset (see [`Conn`]).
+pub fn leave(stream: &TcpStream) {
+    if stream.set_nonblocking(true).is_err() {
+        return;
+    }
+    let mut buffer = [0; 4096];
+    let mut reader = stream;
+    // Bounded: a program flooding the connection is not read for ever.
+    for _ in 0..256 {
+        match reader.read(&mut buffer) {
+            Ok(0) => {
+                let _ = socket2::SockRef::from(stream).set_linger(Some(Duration::ZERO));
+                return;
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return,
+        }
+    }
 }
 
 /// What came back on a connection, and how it ended.
@@ -36,6 +139,11 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Whether something came, then nothing more, the connection still open.
+    pub fn stayed_open(&self) -> bool {
+        !self.data.is_empty() && self.timed_out()
+    }
+
     /// Whether the read timed out with the connection still open.
     pub fn timed_out(&self) -> bool {
         matches!(
@@ -79,6 +187,42 @@ pub fn read_to_end(stream: &mut TcpStream) -> Reply {
     }
 }
 
+/// How long a reply may pause before the grader takes it as complete, when the
+/// connection stays open: a reply is sent at once (one `send()`).
+pub const QUIET: Duration = Duration::from_secs(1);
+
+/// Reads a reply: until the server closes the connection, or, once something
+/// came, until nothing more comes for `quiet` (the connection still open: a
+/// server that forgets to close is seen by the one stage about closing, not
+/// by every stage that reads a reply), or until the stream's timeout with
+/// nothing at all.
+pub fn read_reply(stream: &mut TcpStream, quiet: Duration) -> Reply {
+    let limit = stream.read_timeout().ok().flatten();
+    let mut data = Vec::new();
+    let mut buffer = [0; 8192];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => {
+                let _ = socket2::SockRef::from(&*stream).set_linger(Some(Duration::ZERO));
+                let _ = stream.set_read_timeout(limit);
+                return Reply { data, error: None };
+            }
+            Ok(n) => {
+                data.extend_from_slice(&buffer[..n]);
+                let _ = stream.set_read_timeout(Some(quiet));
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                let _ = stream.set_read_timeout(limit);
+                return Reply {
+                    data,
+                    error: Some(e.kind()),
+                };
+            }
+        }
+    }
+}
+
 /// Reads one piece (one read), waiting at most the stream's timeout.
 pub fn read_once(stream: &mut TcpStream, max: usize) -> io::Result<Vec<u8>> {
     let mut buffer = vec![0; max];
@@ -94,6 +238,19 @@ pub fn talk(addr: SocketAddr, message: &[u8], limit: Duration) -> io::Result<Rep
     let mut stream = connect(addr, limit)?;
     let _ = stream.write_all(message);
     Ok(read_to_end(&mut stream))
+}
+
+/// [`talk`], but a reply counts once nothing more comes for `quiet`, whether
+/// or not the server closes (see [`read_reply`]).
+pub fn ask(
+    addr: SocketAddr,
+    message: &[u8],
+    limit: Duration,
+    quiet: Duration,
+) -> io::Result<Reply> {
+    let mut stream = connect(addr, limit)?;
+    let _ = stream.write_all(message);
+    Ok(read_reply(&mut stream, quiet))
 }
 
 /// Sends `data` from a second thread while reading, then closes the sending side,
@@ -120,14 +277,14 @@ pub fn echo_through(addr: SocketAddr, data: Vec<u8>, limit: Duration) -> io::Res
 /// How long a reply without a newline may pause before what came counts as the
 /// whole reply: the pieces of a server's one `send()` come within microseconds;
 /// this leaves room for a loaded machine.
-pub const QUIET: Duration = Duration::from_millis(200);
+pub const PAUSE: Duration = Duration::from_millis(200);
 
 /// How a reply read by [`Replies`] ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ending {
     /// With a newline (`\n`, or `\r\n`), which is not part of the reply.
     Newline,
-    /// Without a newline: nothing more came for a moment ([`QUIET`]).
+    /// Without a newline: nothing more came for a moment ([`PAUSE`]).
     Quiet,
     /// The server closed the connection.
     Closed,
@@ -213,12 +370,12 @@ pub fn describe_all(replies: &[Framed]) -> String {
 }
 
 /// The client's side of a conversation with a server that answers each message:
-/// reads its replies, each a line or what came before a pause ([`QUIET`]), as
+/// reads its replies, each a line or what came before a pause ([`PAUSE`]), as
 /// both a server reading lines and one in the interactions page's style (one
 /// `send()` without a newline) send them.
 #[derive(Debug)]
 pub struct Replies {
-    stream: TcpStream,
+    stream: Conn,
     /// What has come and was not given yet.
     pending: Vec<u8>,
     /// The last reply ended by a pause: a newline that comes first now is its
@@ -230,7 +387,8 @@ pub struct Replies {
 
 impl Replies {
     /// The replies that come on `stream`.
-    pub fn new(stream: TcpStream) -> Replies {
+    pub fn new(stream: impl Into<Conn>) -> Replies {
+        let stream = stream.into();
         Replies {
             stream,
             pending: Vec::new(),
@@ -288,7 +446,7 @@ impl Replies {
                 };
                 return self.take(ending);
             }
-            let slice = if started { QUIET.min(left) } else { left };
+            let slice = if started { PAUSE.min(left) } else { left };
             if let Err(e) = self.stream.set_read_timeout(Some(slice)) {
                 return self.take(Ending::Failed(e.kind()));
             }
@@ -296,7 +454,7 @@ impl Replies {
                 Ok(0) => {
                     // The server closed first: end with a reset when dropped, so the
                     // TIME_WAIT stays with us, not on the server's port.
-                    let _ = socket2::SockRef::from(&self.stream).set_linger(Some(Duration::ZERO));
+                    let _ = socket2::SockRef::from(&*self.stream).set_linger(Some(Duration::ZERO));
                     self.closed = true;
                 }
                 Ok(n) => {
@@ -352,7 +510,8 @@ impl Replies {
 
 /// Closes `stream` with a reset (RST) instead of a normal close (FIN), as a client
 /// that crashes or pulls the cable does.
-pub fn reset(stream: TcpStream) {
+pub fn reset(stream: impl Into<TcpStream>) {
+    let stream = stream.into();
     let _ = socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
     drop(stream);
 }

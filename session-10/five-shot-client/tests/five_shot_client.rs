@@ -59,3 +59,21 @@ fn prints_to_server_only_once_connected() {
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
     assert_eq!(stdout, "", "nothing was sent, so nothing is said to be");
 }
+
+/// A client's `--port` is its server's: a server's wording ("0: any free port")
+/// would mislead, and 0 is refused in words instead of a failed connection.
+#[test]
+fn a_port_of_0_or_out_of_range_is_refused_in_a_client_s_words() {
+    for port in ["0", "99999"] {
+        let assert = assert_cmd::Command::new(env!("CARGO_BIN_EXE_five-shot-client"))
+            .args(["--port", port])
+            .timeout(TIMEOUT)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("1 to 65535") && !stderr.contains("any free port"),
+            "--port {port}: expected the server's port from 1 to 65535, got: {stderr}"
+        );
+    }
+}

@@ -32,7 +32,8 @@ fn main() -> lab_common::Result {
     let server = Server::start(args.server.addr())?;
     println!("The server is configured!");
 
-    loop {
+    // -- Until Ctrl-C (pressed while serving a client: then no more waiting for clients)
+    while !server.stop_requested() {
         // -- Step 4: wait for a client to connect (None: Ctrl-C was pressed)
         println!("Waiting for Clients to connect");
         let Some((mut cs, _client_ip_port)) = server.accept() else {

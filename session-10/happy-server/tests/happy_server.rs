@@ -18,6 +18,9 @@ lab_grade::rubric_tests!(
         listens,
         replies,
         prints_message,
+        closes_the_connection,
+        replies_byte_for_byte,
+        prints_the_lessons_words,
         serves_clients_in_turn,
         finishes_client_on_ctrl_c,
         closes_without_a_reset,
@@ -56,6 +59,14 @@ fn first_ctrl_c_while_serving_says_the_server_stops_after_this_client() {
     );
     server.expect_line("Server stopped by the user");
     assert!(server.wait_exit().success());
+    // It does not say it waits for clients on its way out.
+    let seen = server.seen();
+    let last_two = &seen[seen.len().saturating_sub(2)..];
+    assert_ne!(
+        last_two.first().map(String::as_str),
+        Some("Waiting for Clients to connect"),
+        "expected no wait for clients after Ctrl-C; the server printed {seen:?}"
+    );
 }
 
 /// `--ip [::1]`, the form the listening line itself prints, is accepted.
@@ -75,4 +86,28 @@ fn listens_on_a_bracketed_ipv6_address() {
 #[test]
 fn stops_quietly_when_its_console_closes() {
     lab_test::stops_quietly_when_its_console_closes(env!("CARGO_BIN_EXE_happy-server"));
+}
+
+/// A port held by a connection of this machine (its local end), with no server
+/// listening there: the error says so, not that another server listens.
+#[test]
+fn a_port_held_by_a_connection_is_not_said_to_have_a_server() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let outgoing = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let _incoming = listener.accept().unwrap();
+    drop(listener);
+    let held = outgoing.local_addr().unwrap().port().to_string();
+    let assert = assert_cmd::Command::new(env!("CARGO_BIN_EXE_happy-server"))
+        .args(["--port", &held])
+        .timeout(lab_test::TIMEOUT)
+        .assert()
+        .code(1);
+    let said = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        said.starts_with(&format!("Error: port {held} is already in use"))
+            && said.contains("no server listens there")
+            && !said.contains("is listening there"),
+        "expected the port in use by a connection, not by a server; got {said:?}"
+    );
+    drop(outgoing);
 }

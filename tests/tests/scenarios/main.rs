@@ -9,6 +9,8 @@ mod chat_and_doctor;
 mod games;
 mod interactions;
 mod many_clients;
+mod pages;
 mod session_10;
 mod tcp_server_lab;
 mod time_and_echo;
+mod trace;

@@ -3,7 +3,8 @@
 //! Connects to the chat server and prints its greeting; then, again and again,
 //! prompts `> `, sends the line typed followed by a newline, and prints the
 //! server's reply. An empty line (or the end of the input, Ctrl-D) ends the chat;
-//! so does the server closing the connection (`Server disconnected`). It works
+//! so does the server closing the connection (`Server disconnected`), noticed by a
+//! second thread even while the person is typing. It works
 //! unchanged against the doctor servers: a client does not know who answers.
 //!
 //! First run the server:   cargo run -p chat-server     (or doctor-server)
@@ -11,10 +12,12 @@
 
 use std::io::{self, BufRead, Read, Write};
 use std::net::TcpStream;
+use std::time::Duration;
 
 use anyhow::anyhow;
 use clap::Parser;
 use lab_common::error::explain_io;
+use lab_common::watch::Watch;
 use lab_common::{ClientArgs, printable};
 
 /// The size of the servers' buffer (the slides' BUFSIZE): the most a line may be,
@@ -43,12 +46,22 @@ fn main() -> lab_common::Result {
     };
     println!("{}", printable(&greeting));
 
+    // -- While the person types, a second thread notices the server closing
+    let watch = Watch::start(&server, || {
+        println!("\nServer disconnected");
+        std::process::exit(0)
+    })?;
     let mut typed = io::stdin().lock().split(b'\n');
     loop {
+        // -- The server's last reply may come with its end (the operator's Goodbye!)
+        if has_closed(&server, args.server.timeout()) {
+            println!("Server disconnected");
+            return Ok(());
+        }
         // -- message = raw_input('> '); if not message: break
         print!("> ");
         io::stdout().flush()?;
-        let Some(line) = typed.next() else {
+        let Some(line) = watch.typing(|| typed.next()) else {
             println!(); // Ctrl-D: end the prompt's line
             break;
         };
@@ -67,7 +80,10 @@ fn main() -> lab_common::Result {
         }
 
         // -- server.send(message + '\n')
-        if let Err(e) = server.write_all(format!("{message}\n").as_bytes()) {
+        let data = format!("{message}\n");
+        let sent = server.write_all(data.as_bytes());
+        lab_common::trace::send("server", data.as_bytes(), &sent);
+        if let Err(e) = sent {
             if !has_left(&e) {
                 return Err(anyhow!("cannot send: {}", explain_io(&e, "the server")).into());
             }
@@ -88,7 +104,9 @@ fn main() -> lab_common::Result {
 fn receive(server: &mut TcpStream) -> anyhow::Result<Option<String>> {
     let mut buffer = [0; 4 * BUFSIZE];
     loop {
-        return match server.read(&mut buffer) {
+        let got = server.read(&mut buffer);
+        lab_common::trace::recv("server", BUFSIZE, &got, &buffer);
+        return match got {
             Ok(0) => Ok(None),
             Ok(n) => Ok(Some(String::from_utf8_lossy(&buffer[..n]).into_owned())),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -96,6 +114,15 @@ fn receive(server: &mut TcpStream) -> anyhow::Result<Option<String>> {
             Err(e) => Err(anyhow!("no reply: {}", explain_io(&e, "the server"))),
         };
     }
+}
+
+/// Whether the server has closed the connection, from what has come already (a
+/// glance of 50 ms: an end sent right after the last reply comes with it).
+fn has_closed(server: &TcpStream, timeout: Duration) -> bool {
+    let _ = server.set_read_timeout(Some(Duration::from_millis(50)));
+    let closed = matches!(server.peek(&mut [0]), Ok(0));
+    let _ = server.set_read_timeout(Some(timeout));
+    closed
 }
 
 /// Whether an error means that the server has closed the connection.

@@ -186,3 +186,39 @@ fn gives_up_on_a_server_that_never_replies() {
     );
     server.join().unwrap();
 }
+
+/// The chat server's operator leaves (Ctrl-D): its last reply, `Goodbye!`, comes
+/// with the end of the connection. The client says the server has gone at once,
+/// without waiting for the person's next line (its input stays open here).
+#[test]
+fn a_goodbye_and_a_close_end_the_chat_without_waiting_for_the_next_line() {
+    let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = ls.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        let (stream, _) = ls.accept().unwrap();
+        stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+        let mut stream = BufReader::new(stream);
+        stream
+            .get_mut()
+            .write_all(b"Welcome to my chat room!")
+            .unwrap();
+        let mut line = Vec::new();
+        stream.read_until(b'\n', &mut line).unwrap();
+        // The operator's Ctrl-D: the goodbye, and the end of the connection.
+        stream.get_mut().write_all(b"Goodbye!").unwrap();
+    });
+    let mut chat = lab_test::Program::start(PATH, &["--port", &addr.port().to_string()]);
+    chat.write_stdin("hello\n");
+    let status = chat.wait_exit();
+    let seen = chat.seen().to_vec();
+    assert!(
+        status.success(),
+        "expected status 0, got {status}: {seen:?}"
+    );
+    assert!(
+        seen.iter().any(|line| line.ends_with("Goodbye!"))
+            && seen.last().map(String::as_str) == Some("Server disconnected"),
+        "expected Goodbye! then Server disconnected, got {seen:?}"
+    );
+    server.join().unwrap();
+}

@@ -9,6 +9,8 @@
 use std::io::{self, BufReader};
 use std::net::{Shutdown, TcpStream};
 use std::num::IntErrorKind;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -47,6 +49,7 @@ impl Seat {
         player: Player,
         name: &'static str,
         events: Sender<Event>,
+        over: Arc<AtomicBool>,
         timeout: Duration,
     ) -> io::Result<Seat> {
         // A player who never reads what we send holds us at most `timeout`.
@@ -72,8 +75,9 @@ impl Seat {
                         explain_io(&e, "the player")
                     }
                 };
-                // Said at once, even while the server waits for someone else.
-                if events.send(Event::Left(player)).is_ok() {
+                // Said at once, even while the server waits for someone else; but a
+                // player who closes once the game is over has not left it.
+                if !over.load(Ordering::SeqCst) && events.send(Event::Left(player)).is_ok() {
                     println!("{name} left: {why}");
                 }
                 return;
@@ -108,6 +112,8 @@ pub struct Table {
     vs_computer: bool,
     timeout: Duration,
     stop: StopHandle,
+    /// Set once the game is over: the players' threads then end without a word.
+    over: Arc<AtomicBool>,
 }
 
 impl Table {
@@ -118,6 +124,7 @@ impl Table {
         vs_computer: bool,
         timeout: Duration,
         stop: StopHandle,
+        over: Arc<AtomicBool>,
     ) -> Table {
         Table {
             seats,
@@ -125,6 +132,7 @@ impl Table {
             vs_computer,
             timeout,
             stop,
+            over,
         }
     }
 
@@ -203,16 +211,22 @@ impl Table {
         self.tell(mover.other(), &waiting)?;
         self.tell(mover, PROMPT)?;
         let deadline = Instant::now() + self.timeout;
+        // -- Told once a turn: a player who floods lines out of turn (and reads
+        // -- nothing) must not make the server wait on it, while the mover's move waits
+        let mut told_out_of_turn = false;
         loop {
             let (player, line) = match self.next_event(mover, deadline)? {
                 Event::Line(player, line) => (player, line),
                 Event::Left(player) => return Err(End::Left(player)),
             };
             if player != mover {
-                self.tell(
-                    player,
-                    &format!("Not your turn: {}", waiting.to_lowercase()),
-                )?;
+                if !told_out_of_turn {
+                    told_out_of_turn = true;
+                    self.tell(
+                        player,
+                        &format!("Not your turn: {}", waiting.to_lowercase()),
+                    )?;
+                }
                 continue;
             }
             let problem = match pit_number(&line) {
@@ -279,7 +293,13 @@ impl Table {
     /// are done sending, give the players a second to close their side (their
     /// reading threads then end), and close.
     fn close(self) {
-        let Table { seats, events, .. } = self;
+        let Table {
+            seats,
+            events,
+            over,
+            ..
+        } = self;
+        over.store(true, Ordering::SeqCst);
         for seat in &seats {
             let _ = seat.stream.shutdown(Shutdown::Write);
         }

@@ -21,6 +21,8 @@ mod computer;
 mod game;
 mod kalah;
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc;
 
 use clap::Parser;
@@ -48,11 +50,13 @@ fn main() -> lab_common::Result {
 
     // -- Create the socket, bind it to the IP and PORT, and listen
     let server = Server::start(args.server.addr())?;
+    server.on_first_ctrl_c("Ctrl-C: the game ends now, and the server stops");
 
     loop {
         // -- Seat the players: one with --vs-computer, else two (player 1 first).
         // -- Their reading threads report on one channel, one per game.
         let (events_sender, events) = mpsc::channel();
+        let over = Arc::new(AtomicBool::new(false));
         let people = if vs_computer { 1 } else { 2 };
         let mut seats: Vec<Seat> = Vec::new();
         while seats.len() < people {
@@ -76,7 +80,14 @@ fn main() -> lab_common::Result {
             let player = [Player::One, Player::Two][seats.len()];
             let name = name(player, vs_computer);
             println!("{name} connected from {address}");
-            let seat = Seat::new(client, player, name, events_sender.clone(), timeout);
+            let seat = Seat::new(
+                client,
+                player,
+                name,
+                events_sender.clone(),
+                Arc::clone(&over),
+                timeout,
+            );
             let mut seat = match seat {
                 Ok(seat) => seat,
                 Err(e) => {
@@ -97,7 +108,8 @@ fn main() -> lab_common::Result {
         drop(events_sender);
 
         // -- Play the game, then wait for the next players
-        let table = Table::new(seats, events, vs_computer, timeout, server.stop_handle());
+        let stop = server.stop_handle();
+        let table = Table::new(seats, events, vs_computer, timeout, stop, over);
         if table.play() == End::Stopping {
             println!("Server stopped by the user");
             return Ok(());

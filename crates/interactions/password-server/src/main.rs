@@ -56,6 +56,8 @@ fn main() -> lab_common::Result {
     let args = Args::parse();
     // -- The password, given when the server starts: never in the source code
     let password = password(&args)?;
+    // -- ... nor printed: --trace shows the length of what clients send, not what
+    lab_common::trace::hide_data();
 
     // -- Create the socket, bind it to the IP and PORT, and listen
     let server = Server::start(args.server.addr())?;

@@ -3,7 +3,8 @@
 //! The page's player: it connects to the dealer, then asks for a guess, sends it,
 //! and prints the dealer's answer, until the answer is `found the secret`. The
 //! guesses come from standard input, so a person can type them or a pipe can send
-//! them. If the dealer goes away before the end, the player says so (status 1).
+//! them. If the dealer goes away before the end, the player says so (status 1),
+//! at once, even while the person is thinking of a guess.
 //!
 //! First run the dealer:   cargo run -p dealer
 //! Then, in a second one:  cargo run -p player
@@ -14,6 +15,7 @@ use anyhow::anyhow;
 use clap::Parser;
 use lab_common::ClientArgs;
 use lab_common::error::explain_io;
+use lab_common::watch::Watch;
 
 /// The size of the buffer: the most one answer can be.
 const BUFFER: usize = 80;
@@ -33,12 +35,17 @@ fn main() -> lab_common::Result {
     let mut player = args.server.connect()?;
     println!("player is ready to guess");
 
+    // -- While the person thinks, a second thread notices the dealer going away
+    let watch = Watch::start(&player, || {
+        eprintln!("\nError: the dealer went away before the secret was found");
+        std::process::exit(1)
+    })?;
     let mut guesses = io::stdin().lock().lines();
     loop {
         // -- input(): one guess (an empty line asks again)
         print!("Give number : ");
         io::stdout().flush()?;
-        let Some(guess) = guesses.next() else {
+        let Some(guess) = watch.typing(|| guesses.next()) else {
             return Err(anyhow!("no more guesses: standard input ended").into());
         };
         let guess = guess?;
@@ -49,9 +56,13 @@ fn main() -> lab_common::Result {
         // -- send() the guess, recv() the answer
         let went_away =
             |e: io::Error| anyhow!("the dealer went away: {}", explain_io(&e, "the dealer"));
-        player.write_all(guess.as_bytes()).map_err(went_away)?;
+        let sent = player.write_all(guess.as_bytes());
+        lab_common::trace::send("player", guess.as_bytes(), &sent);
+        sent.map_err(went_away)?;
         let mut answer = [0; BUFFER];
-        let size = player.read(&mut answer).map_err(went_away)?;
+        let got = player.read(&mut answer);
+        lab_common::trace::recv("player", BUFFER, &got, &answer);
+        let size = got.map_err(went_away)?;
         if size == 0 {
             return Err(anyhow!("the dealer went away before the secret was found").into());
         }

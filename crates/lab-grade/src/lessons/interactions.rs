@@ -123,13 +123,13 @@ fn tcp_server() -> Rubric {
         "tcp-server",
         TCP_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "tcp-server",
         lesson: "interactions",
         port: TCP_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -218,6 +218,7 @@ fn tcp_client() -> Rubric {
         lesson: "interactions",
         port: TCP_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -406,17 +407,13 @@ fn dealer() -> Rubric {
         ),
     ];
     stages.extend(hostile::stages(&service));
-    stages.extend(basics::server(
-        "dealer",
-        GAME_PORT,
-        Needs::FlagsAndSignals,
-        None,
-    ));
+    stages.extend(basics::server("dealer", GAME_PORT, Needs::FlagsAndSignals));
     Rubric {
         program: "dealer",
         lesson: "interactions",
         port: GAME_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -535,6 +532,7 @@ fn player() -> Rubric {
         lesson: "interactions",
         port: GAME_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }

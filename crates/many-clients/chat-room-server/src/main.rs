@@ -33,6 +33,9 @@ const MAX_LINE: u64 = 1024;
 /// The longest name, in characters.
 const MAX_NAME: usize = 32;
 
+/// How many turned-away clients are closed politely at once (a thread each, up to a second).
+const MAX_TURNING_AWAY: usize = 16;
+
 /// How often a client's thread looks up from reading to see whether the server is stopping.
 const TICK: Duration = Duration::from_millis(250);
 
@@ -57,6 +60,7 @@ fn main() -> lab_common::Result {
     let server = Server::start(args.server.addr())?;
     let room = Arc::new(Room::new());
     let mut clients: Vec<JoinHandle<()>> = Vec::new();
+    let mut turning_away: Vec<JoinHandle<()>> = Vec::new();
     let mut next_id: u64 = 0;
 
     println!("The chat room is open");
@@ -66,7 +70,21 @@ fn main() -> lab_common::Result {
         clients.retain(|client| !client.is_finished());
         if clients.len() >= args.max_clients as usize {
             println!("The room is full: turning {addr} away");
-            turn_away(cs);
+            // -- In a thread of its own: the polite close may take a second, and the
+            //    accept loop must not wait for it (a few at a time; past that, at once)
+            turning_away.retain(|client| !client.is_finished());
+            if turning_away.len() < MAX_TURNING_AWAY {
+                match thread::Builder::new()
+                    .name("turning away".into())
+                    .spawn(move || turn_away(cs))
+                {
+                    Ok(client) => turning_away.push(client),
+                    Err(e) => eprintln!("Cannot start a thread for {addr}: {e}"),
+                }
+            } else {
+                let _ = cs.set_nonblocking(true);
+                let _ = io::Write::write_all(&mut &cs, b"The room is full: try again later\n");
+            }
             continue;
         }
 
@@ -130,6 +148,8 @@ fn serve(room: &Room, id: u64, cs: TcpStream, addr: SocketAddr, stop: &StopHandl
         while let Some(line) = lines.next_line(addr) {
             if !line.trim().is_empty() {
                 room.say(id, &line);
+                // -- One who floods the room waits for those who read, not the other way round
+                room.wait_for_readers(id);
             }
         }
         room.leave(id);
@@ -175,7 +195,10 @@ impl<'a> Lines<'a> {
                 .read_until(b'\n', &mut line)
             {
                 // -- The client closed the connection (a last line without \n still counts)
-                Ok(0) if line.is_empty() => return None,
+                Ok(0) if line.is_empty() => {
+                    lab_common::trace!("cs.readline()" => "-> b'' (the client closed its end)");
+                    return None;
+                }
                 Ok(_) if line.ends_with(b"\n") || line.len() as u64 >= MAX_LINE => break,
                 Ok(0) => break,
                 Ok(_) => last_heard = Instant::now(),
@@ -198,6 +221,7 @@ impl<'a> Lines<'a> {
                 }
             }
         }
+        lab_common::trace!("cs.readline()" => "-> {}", lab_common::trace::bytes(&line));
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
         Some(lab_common::printable(text).into_owned())

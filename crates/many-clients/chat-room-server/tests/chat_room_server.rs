@@ -26,7 +26,23 @@ struct Member {
 impl Member {
     /// Connects, reads the greeting, sends `name`, and reads the welcome line.
     fn join(addr: SocketAddr, name: &str) -> (Member, String) {
-        let stream = connect(addr);
+        Member::join_on(connect(addr), name)
+    }
+
+    /// [`Member::join`] with a 16 KiB receive buffer, as a busy machine's member
+    /// may have, instead of one the system grows to megabytes on loopback.
+    fn join_small(addr: SocketAddr, name: &str) -> (Member, String) {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None).unwrap();
+        socket.set_recv_buffer_size(16 * 1024).unwrap();
+        socket.connect(&addr.into()).unwrap();
+        let stream: TcpStream = socket.into();
+        stream.set_read_timeout(Some(lab_test::TIMEOUT)).unwrap();
+        stream.set_write_timeout(Some(lab_test::TIMEOUT)).unwrap();
+        Member::join_on(stream, name)
+    }
+
+    fn join_on(stream: TcpStream, name: &str) -> (Member, String) {
         let mut member = Member {
             reader: BufReader::new(stream.try_clone().unwrap()),
             writer: stream,
@@ -151,6 +167,69 @@ fn a_full_room_turns_the_next_client_away() {
     assert_eq!(reply, "The room is full: try again later\n");
 }
 
+/// Turned-away clients that stay connected do not hold the door: each polite close
+/// lingers up to a second, and 30 of them one after the other would keep the next
+/// newcomer waiting longer than a test's patience (20 s).
+#[test]
+fn turned_away_clients_who_stay_do_not_hold_up_the_next_newcomer() {
+    let server = Program::server(PATH, &["--max-clients", "1"]);
+    let (_ann, _) = Member::join(server.addr(), "ann");
+    let staying: Vec<TcpStream> = (0..30).map(|_| connect(server.addr())).collect();
+    let mut late = connect(server.addr());
+    let mut reply = String::new();
+    BufReader::new(&mut late).read_line(&mut reply).unwrap();
+    assert_eq!(reply, "The room is full: try again later\n");
+    drop(staying);
+}
+
+/// One long line is cut into 1,024 lines at once: a member who reads gets each of
+/// them, instead of being dropped because they came faster than it read.
+#[test]
+fn a_huge_line_reaches_every_member_who_reads() {
+    // The server's console, read line by line (lab-grade's runner), to see how far it got.
+    let mut command = std::process::Command::new(PATH);
+    command.args(["--port", "0"]);
+    let mut server = lab_grade::Program::spawn(command).unwrap();
+    let addr = server.wait_ready(None, false, lab_test::TIMEOUT).unwrap();
+    let (mut ann, _) = Member::join_small(addr, "ann");
+    let (bob, _) = Member::join(addr, "bob");
+    assert_eq!(ann.line(), "* bob joined the room");
+    let mut writer = bob.writer.try_clone().unwrap();
+    let flood = std::thread::spawn(move || {
+        let mut huge = vec![b'x'; 1 << 20];
+        huge.push(b'\n');
+        writer.write_all(&huge).unwrap();
+        writer
+    });
+    // ann reads, but a little late: once the room has passed on 600 of bob's lines,
+    // or half a second went by without that (the room waits for ann to catch up).
+    let said = std::cell::Cell::new(0);
+    let _ = server.wait_for(
+        |line| {
+            said.set(said.get() + usize::from(line.starts_with("bob: ")));
+            said.get() >= 600
+        },
+        std::time::Duration::from_millis(500),
+    );
+    let piece = format!("bob: {}", "x".repeat(1024));
+    for n in 0..1024 {
+        let line = ann.line();
+        assert!(
+            line == piece,
+            "line {n} of 1024: expected bob's 1024 x, got {line:.60?}; the server's last lines: {:?}",
+            server
+                .seen()
+                .iter()
+                .rev()
+                .take(3)
+                .map(|l| l.chars().take(60).collect::<String>())
+                .collect::<Vec<_>>()
+        );
+    }
+    let _writer = flood.join().unwrap();
+    drop(bob);
+}
+
 #[test]
 fn a_member_who_resets_leaves_and_the_room_goes_on() {
     let server = Program::server(PATH, &[]);
@@ -172,6 +251,35 @@ fn names_are_unique_and_never_empty() {
     assert!(welcome.starts_with("Welcome, ann-"), "{welcome}");
     let (_nobody, welcome) = Member::join(server.addr(), "   ");
     assert!(welcome.starts_with("Welcome, guest"), "{welcome}");
+}
+
+/// The sequence: a guest, then someone who picks the name the room would make
+/// up for the next `zed`, then two `zed`s: the second `zed` must not get a taken name.
+#[test]
+fn a_made_up_name_is_never_one_a_member_chose() {
+    let server = Program::server(PATH, &[]);
+    let (_guest, welcome) = Member::join(server.addr(), "");
+    let k: u64 = welcome
+        .strip_prefix("Welcome, guest")
+        .and_then(|rest| rest.split('!').next())
+        .and_then(|k| k.parse().ok())
+        .unwrap_or_else(|| panic!("expected a guest's welcome, got {welcome:?}"));
+    let chosen = format!("zed-{}", k + 3);
+    let (_early, welcome) = Member::join(server.addr(), &chosen);
+    assert!(
+        welcome.starts_with(&format!("Welcome, {chosen}!")),
+        "{welcome}"
+    );
+    let (_zed, _) = Member::join(server.addr(), "zed");
+    let (_zed2, welcome) = Member::join(server.addr(), "zed");
+    let name = welcome
+        .strip_prefix("Welcome, ")
+        .and_then(|rest| rest.split('!').next())
+        .unwrap_or_default();
+    assert!(
+        name.starts_with("zed-") && name != chosen,
+        "expected a new name for the second zed, not {chosen:?}; got {welcome:?}"
+    );
 }
 
 #[cfg(unix)]

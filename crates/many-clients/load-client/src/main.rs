@@ -48,7 +48,8 @@ struct Args {
     ip: String,
 
     /// The server's port
-    #[arg(long, default_value_t = 8080)]
+    #[arg(long, default_value_t = 8080, value_parser = lab_common::args::parse_server_port,
+          allow_negative_numbers = true)]
     port: u16,
 
     /// How many clients are connected at once (one thread each)
@@ -96,7 +97,7 @@ struct Workload {
           value_parser = clap::value_parser!(u64).range(0..=60_000))]
     slow_ms: u64,
 
-    /// The message each request sends; {n} is the request's number
+    /// The message each request sends; the request's number takes the place of the n in braces
     #[arg(long, default_value = "Message {n}")]
     message: String,
 
@@ -177,14 +178,27 @@ fn progress_bar(plan: &Plan, wanted: bool) -> ProgressBar {
     }
     match plan.requests.filter(|_| plan.duration.is_none()) {
         Some(requests) => ProgressBar::new(requests).with_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} requests, {per_sec}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            progress_style("{bar:40} {pos}/{len} requests, {rate}")
+                .unwrap_or_else(ProgressStyle::default_bar),
         ),
         None => ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} {pos} requests, {per_sec}, {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            progress_style("{spinner} {pos} requests, {rate}, {elapsed}")
+                .unwrap_or_else(ProgressStyle::default_spinner),
         ),
     }
+}
+
+/// A progress bar's style from `template`, whose `{rate}` shows requests per
+/// second as a person reads them (`17328/s`; indicatif's own `{per_sec}` shows
+/// `17,328.0583/s`).
+fn progress_style(template: &str) -> Option<ProgressStyle> {
+    let style = ProgressStyle::with_template(template).ok()?;
+    Some(style.with_key(
+        "rate",
+        |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+            let _ = out.write_str(&report::rate(state.per_sec()));
+        },
+    ))
 }
 
 /// What the run was, in one line.

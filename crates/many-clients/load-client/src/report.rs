@@ -215,6 +215,16 @@ fn shorten(text: &str) -> String {
     }
 }
 
+/// A rate as a person reads it: whole requests per second (`17328/s`), with a
+/// decimal only below 10 (`2.5/s`).
+pub fn rate(per_sec: f64) -> String {
+    if per_sec < 10.0 {
+        format!("{per_sec:.1}/s")
+    } else {
+        format!("{per_sec:.0}/s")
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -280,5 +290,12 @@ mod tests {
         ] {
             assert_eq!(Failure::from(io::Error::from(kind)), failure);
         }
+    }
+
+    #[test]
+    fn a_rate_shows_no_more_digits_than_a_person_reads() {
+        assert_eq!(super::rate(17_328.0583), "17328/s");
+        assert_eq!(super::rate(2.54), "2.5/s");
+        assert_eq!(super::rate(0.0), "0.0/s");
     }
 }

@@ -86,8 +86,8 @@ fn progress_bar(what: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let style = ProgressStyle::with_template("{spinner} {msg}: {pos} requests, {per_sec}")
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let style = crate::progress_style("{spinner} {msg}: {pos} requests, {rate}")
+        .unwrap_or_else(ProgressStyle::default_spinner);
     let bar = ProgressBar::new_spinner().with_style(style);
     bar.set_message(what.to_string());
     bar
@@ -98,9 +98,8 @@ fn parse_server(text: &str) -> Result<(String, u16), String> {
     let (name, port) = text
         .rsplit_once('=')
         .ok_or_else(|| format!("'{text}' is not NAME=PORT, such as echo-server2=8081"))?;
-    let port = port
-        .parse()
-        .map_err(|_| format!("'{port}' is not a port number (in '{text}')"))?;
+    let port =
+        lab_common::args::parse_server_port(port).map_err(|why| format!("{why} (in '{text}')"))?;
     if name.is_empty() {
         return Err(format!("'{text}' has no name before the '='"));
     }
@@ -121,5 +120,6 @@ mod tests {
         assert!(parse_server("echo-server2").is_err());
         assert!(parse_server("echo=port").is_err());
         assert!(parse_server("=8080").is_err());
+        assert!(parse_server("echo=0").is_err());
     }
 }

@@ -213,3 +213,64 @@ fn bad_load_flags_exit_with_status_2() {
         assert!(out.starts_with("error: "), "{args:?}: {out}");
     }
 }
+
+#[test]
+fn help_shows_the_message_placeholder_as_written() {
+    let help = run(&["--help"], 0);
+    assert!(
+        help.contains(
+            "the request's number takes the place of the n in braces [default: \"Message {n}\"]"
+        ),
+        "expected --message's help to name {{n}}, got:\n{help}"
+    );
+}
+
+/// A client's port is its server's: 0 is no server's port, and the words say so
+/// (not a server's "0: any free port").
+#[test]
+fn a_port_of_0_or_out_of_range_is_refused_in_a_client_s_words() {
+    for args in [
+        &["--port", "0"][..],
+        &["--port", "99999"],
+        &["sweep", "--server", "echo=0"],
+    ] {
+        let out = run(args, 2);
+        assert!(
+            out.contains("1 to 65535") && !out.contains("any free port"),
+            "{args:?}: expected a client's words about its server's port, got: {out}"
+        );
+    }
+}
+
+/// The progress bar (on a terminal only: `script` gives the run one) shows whole
+/// requests per second, not indicatif's `17,328.0583/s`.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_progress_bar_shows_a_rate_a_person_reads() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return eprintln!("skipped: no `script` (util-linux) to give the run a terminal");
+    }
+    let addr = server(2000, |msg| format!("ECHO: {msg}\n"));
+    let command = format!("{PATH} --port {} --requests 2000 --clients 4", addr.port());
+    let mut terminal = std::process::Command::new("script");
+    terminal.args(["-qec", &command, "/dev/null"]);
+    let mut run = Program::spawn(terminal);
+    assert!(run.wait_exit().success(), "{:?}", run.seen());
+    let screen = run.seen().join("\n");
+    let rates: Vec<&str> = screen
+        .split(|c: char| c.is_whitespace() || c == '\r')
+        .filter(|word| word.ends_with("/s"))
+        .collect();
+    assert!(!rates.is_empty(), "no rate on the terminal: {screen:?}");
+    for rate in rates {
+        let number = rate.trim_end_matches("/s");
+        assert!(
+            number.chars().all(|c| c.is_ascii_digit() || c == '.') && number.len() <= 8,
+            "expected a rate such as 17328/s, got {rate:?}"
+        );
+    }
+}

@@ -12,12 +12,13 @@
 //!                         cargo run -p load-client -- --clients 32 --slow-clients 1
 //! Then press Ctrl-C in the first terminal: the clients in progress are served first.
 
-mod pool;
-
 use clap::Parser;
 use colored::Colorize;
 use lab_common::{Server, ServerArgs};
 use pool::ThreadPool;
+
+// -- The pool of worker threads (pool.rs)
+mod pool;
 
 /// Threaded echo server: echoes like echo server 2, serving many clients at once.
 #[derive(Parser)]
@@ -47,7 +48,8 @@ fn main() -> lab_common::Result {
     // -- How many clients have connected so far
     let mut number_con = 0;
 
-    loop {
+    // -- Until Ctrl-C (pressed while serving a client: then no more waiting for clients)
+    while !server.stop_requested() {
         // -- Step 4: wait for a client to connect (None: Ctrl-C was pressed)
         println!("Waiting for Clients to connect");
         let Some((mut cs, client_ip_port)) = server.accept() else {

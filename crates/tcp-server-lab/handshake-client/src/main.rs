@@ -19,14 +19,16 @@ use clap::Parser;
 use lab_common::error::explain_io;
 use lab_common::{ClientArgs, printable};
 use safe_pickle::framing::{PickleReader, Received};
-use safe_pickle::{HashableValue, Value, dict, dumps, loads, repr::repr};
+use safe_pickle::{HashableValue, MAX_REPLY, Value, dict, dumps, loads_up_to, repr::repr};
 
 /// Handshake client of the TCP server lab: reads its client id, then sends Python values and prints the replies.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    /// The server serves one client at a time: a second client waits its turn in
+    /// the queue, for as long as the first one takes (up to 300 s: --timeout).
     #[command(flatten)]
-    server: ClientArgs<12000>,
+    server: ClientArgs<12000, 300>,
 
     /// "-": send each line of standard input as a string, instead of the sample values
     #[arg(value_parser = ["-"])]
@@ -37,7 +39,8 @@ fn main() -> lab_common::Result {
     let args = Args::parse();
 
     // -- Create the socket and connect it to the server
-    let mut server = PickleReader::new(args.server.connect()?);
+    // -- The server's acknowledgement of a value of 4096 bytes is a little longer
+    let mut server = PickleReader::with_limit(args.server.connect()?, MAX_REPLY);
 
     // -- The handshake: the server's first pickle holds our client id
     let handshake = receive(&mut server)?;
@@ -62,10 +65,10 @@ fn main() -> lab_common::Result {
         // -- pickle.dumps() and send() the value, then recv() and pickle.loads() the reply
         let went_away =
             |e: io::Error| anyhow!("the server went away: {}", explain_io(&e, "the server"));
-        server
-            .get_mut()
-            .write_all(&dumps(&value).map_err(|why| anyhow!(why))?)
-            .map_err(went_away)?;
+        let pickle = dumps(&value).map_err(|why| anyhow!(why))?;
+        let sent = server.get_mut().write_all(&pickle);
+        lab_common::trace::send("s", &pickle, &sent);
+        sent.map_err(went_away)?;
         println!("Sent: {}", repr(&value));
         let reply = receive(&mut server)?;
         println!("Server: {}", printable(&repr(&reply)));
@@ -93,7 +96,7 @@ fn samples() -> Vec<Value> {
 /// trusted than a client.
 fn receive(server: &mut PickleReader<TcpStream>) -> anyhow::Result<Value> {
     let why = match server.next_pickle() {
-        Received::Pickle(pickle) => match loads(&pickle) {
+        Received::Pickle(pickle) => match loads_up_to(&pickle, MAX_REPLY) {
             Ok(value) => return Ok(value),
             Err(why) => why,
         },

@@ -123,3 +123,29 @@ fn a_hostile_server_cannot_crash_the_client() {
 fn says_when_the_server_closes_before_answering() {
     fails_with(&handshake(), "the server closed the connection");
 }
+
+/// The page: "start a second client while the first one waits for your typing, and
+/// it waits in the queue until the first one leaves". Here the server picks it up
+/// only after 6 s (a first client that took that long), more than the 5 s a
+/// client's reply timeout would have been.
+#[test]
+fn a_client_waits_its_turn_behind_a_slow_first_client() {
+    let ls = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = ls.local_addr().unwrap();
+    let server = thread::spawn(move || {
+        // The first client, a person typing: the server serves nobody else meanwhile.
+        thread::sleep(std::time::Duration::from_secs(6));
+        let (mut client, _) = ls.accept().unwrap();
+        client.set_read_timeout(Some(TIMEOUT)).unwrap();
+        client.write_all(&handshake()).unwrap();
+        // Then it closes: the client got its id, which is what this test is about.
+    });
+    let assert = client(addr).timeout(TIMEOUT).assert();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stdout.starts_with("The server gave me client id 7\n"),
+        "expected the client to wait its turn and get its id; got {stdout:?} {stderr:?}"
+    );
+    server.join().unwrap();
+}

@@ -369,6 +369,11 @@ fn ctrl_c_while_serving_answers_the_value_then_stops() {
     let mut server = Program::server(PATH, &[]);
     let mut client = Client::connect(&mut server);
     server.interrupt();
+    // It says what it will do: answer this client's next value, then stop.
+    server.expect_line(
+        "Ctrl-C: the server will stop once this client has sent its next value (answered) \
+         or left (press Ctrl-C again to stop it now)",
+    );
     // The server sees Ctrl-C once its handler has run: from then on, the next value
     // it answers is the last, and the connection closes after the answer.
     let value = dumps(&Value::I64(7)).unwrap();
@@ -449,4 +454,49 @@ fn fuzz_a_few_hundred_bad_pickles_and_the_server_survives() {
         assert!(count >= least, "case {case}: {count} replies to {bytes:?}");
     }
     Client::connect(&mut server).still_works();
+}
+
+/// A FRAME that claims 2^62 bytes can never be whole: the reply comes at once, not
+/// after the server's 300 s (`--timeout`) of waiting for bytes that never come.
+#[test]
+fn a_frame_claiming_more_than_4096_bytes_gets_an_error_at_once() {
+    let mut server = Program::server(PATH, &[]);
+    let mut client = Client::connect(&mut server);
+    let mut claim = b"\x80\x04\x95".to_vec();
+    claim.extend_from_slice(&(1u64 << 62).to_le_bytes());
+    client.send(&claim);
+    let reply = repr(&client.reply());
+    assert!(
+        reply.contains("'error': 'FRAME claims 4611686018427387904 bytes"),
+        "expected an error about the FRAME's claim, got {reply}"
+    );
+    // The connection goes on.
+    client.send(&dumps(&Value::I64(1)).unwrap());
+    assert_eq!(
+        repr(&client.reply()),
+        format!("{{'clientid': {}, 'received': 1}}", client.id)
+    );
+}
+
+/// A valid pickle of exactly 4096 bytes is accepted, so it is acknowledged, though
+/// the acknowledgement is longer than 4096 bytes.
+#[test]
+fn a_value_of_4096_bytes_is_acknowledged() {
+    let mut server = Program::server(PATH, &[]);
+    let mut client = Client::connect(&mut server);
+    // Protocol 3: \x80\x03, BINUNICODE with its 4-byte length, the text, STOP.
+    let text = "a".repeat(4096 - 2 - 5 - 1);
+    let pickle = dumps(&Value::String(text.clone())).unwrap();
+    assert_eq!(pickle.len(), 4096, "the test's pickle");
+    client.send(&pickle);
+    let stream = client.reader.into_inner();
+    let mut reader = PickleReader::with_limit(stream, safe_pickle::MAX_REPLY);
+    let ack = match reader.next_pickle() {
+        Received::Pickle(ack) => safe_pickle::loads_up_to(&ack, safe_pickle::MAX_REPLY).unwrap(),
+        other => panic!("expected the acknowledgement, got {other:?}"),
+    };
+    assert_eq!(
+        repr(&ack),
+        format!("{{'clientid': {}, 'received': '{text}'}}", client.id)
+    );
 }

@@ -62,6 +62,13 @@ impl Scanner {
         loop {
             match opcodes::next(bytes, self.offset, limit) {
                 Ok(Step::Op(_, next)) if next > limit => return too_long(limit),
+                // A FRAME says how many bytes follow: more than the limit will never come.
+                Ok(Step::Op(op, next)) if frame_claim(&op) > (limit - next) as u64 => {
+                    return Frame::Invalid(format!(
+                        "FRAME claims {} bytes, but a whole pickle may have at most {limit}",
+                        frame_claim(&op)
+                    ));
+                }
                 Ok(Step::Op(op, next)) => match self.guard.step(op) {
                     Ok(true) => return Frame::Complete(next),
                     Ok(false) => self.offset = next,
@@ -73,6 +80,14 @@ impl Scanner {
                 Err(malformed) => return Frame::Invalid(malformed.to_string()),
             }
         }
+    }
+}
+
+/// How many bytes a FRAME instruction says follow it (0 for any other instruction).
+fn frame_claim(op: &opcodes::Instruction<'_>) -> u64 {
+    match <[u8; 8]>::try_from(op.arg) {
+        Ok(le) if op.op.code == opcodes::FRAME => u64::from_le_bytes(le),
+        _ => 0,
     }
 }
 
@@ -119,16 +134,25 @@ pub struct PickleReader<R> {
     scanner: Scanner,
     /// How the stream ended, once it has (told after the pickle it cut short).
     ended: Option<Received>,
+    /// The most bytes one pickle may have.
+    limit: usize,
 }
 
 impl<R: Read> PickleReader<R> {
-    /// A reader of the pickles `stream` sends.
+    /// A reader of the pickles `stream` sends, of at most [`MAX_ALLOC_MEM`] bytes each.
     pub fn new(stream: R) -> Self {
+        PickleReader::with_limit(stream, MAX_ALLOC_MEM)
+    }
+
+    /// A reader of pickles of at most `limit` bytes each (a server's
+    /// acknowledgements: [`MAX_REPLY`](crate::MAX_REPLY)).
+    pub fn with_limit(stream: R, limit: usize) -> Self {
         PickleReader {
             stream,
             pending: Vec::with_capacity(MAX_ALLOC_MEM),
             scanner: Scanner::default(),
             ended: None,
+            limit,
         }
     }
 
@@ -154,7 +178,7 @@ impl<R: Read> PickleReader<R> {
         loop {
             // What came already may hold a whole pickle (two sent in one piece).
             if !self.pending.is_empty() {
-                match self.scanner.scan(&self.pending, MAX_ALLOC_MEM) {
+                match self.scanner.scan(&self.pending, self.limit) {
                     Frame::Complete(n) => {
                         self.scanner = Scanner::default();
                         let pickle = self.pending.drain(..n).collect();
@@ -170,8 +194,10 @@ impl<R: Read> PickleReader<R> {
                 }
             }
             // -- recv(): never more than the rest of the 4096 bytes a pickle may have.
-            let room = MAX_ALLOC_MEM - self.pending.len();
-            let end = match self.stream.read(&mut buffer[..room]) {
+            let room = (self.limit - self.pending.len()).min(MAX_ALLOC_MEM);
+            let got = self.stream.read(&mut buffer[..room]);
+            lab_common::trace::recv("sock", room, &got, &buffer);
+            let end = match got {
                 Ok(0) => Received::Closed,
                 Ok(n) => {
                     self.pending.extend_from_slice(&buffer[..n]);
@@ -292,6 +318,16 @@ mod tests {
         let mut r = reader(&[b"\x80\x03X\xff\xff\xff\x7f"]);
         assert!(
             matches!(r.next_pickle(), Received::Invalid(why) if why == "BINUNICODE claims 2147483647 bytes, but a whole pickle may have at most 4096")
+        );
+    }
+
+    #[test]
+    fn a_frame_claiming_more_than_the_limit_is_invalid_at_once() {
+        let mut claim = b"\x80\x04\x95".to_vec();
+        claim.extend_from_slice(&(1u64 << 62).to_le_bytes());
+        let mut r = reader(&[&claim, b"more bytes that never end"]);
+        assert!(
+            matches!(r.next_pickle(), Received::Invalid(why) if why == "FRAME claims 4611686018427387904 bytes, but a whole pickle may have at most 4096")
         );
     }
 

@@ -39,6 +39,13 @@ pub use serde_pickle::{HashableValue, Value};
 /// `recv()`.
 pub const MAX_ALLOC_MEM: usize = 4096;
 
+/// The most bytes an acknowledgement may have: a server acknowledges every value
+/// it accepted, and `{'clientid': ..., 'received': <value>}` is longer than the
+/// value's own pickle (up to 4096 bytes), more so when the value came in a compact
+/// protocol and holds many small parts; the [`guard`] bounds a value to 65,536
+/// parts and bytes, which no pickle of theirs takes 1 MiB to write.
+pub const MAX_REPLY: usize = 1 << 20;
+
 /// Python's `pickle.loads`, for bytes from anyone: the value the pickle holds, or
 /// one line that says what is wrong with it.
 ///
@@ -46,9 +53,29 @@ pub const MAX_ALLOC_MEM: usize = 4096;
 /// program run out of stack or memory; serde-pickle then decodes it, and never
 /// imports or calls anything.
 pub fn loads(pickle: &[u8]) -> Result<Value, String> {
-    if pickle.len() > MAX_ALLOC_MEM {
+    loads_up_to(pickle, MAX_ALLOC_MEM)
+}
+
+/// [`loads`], for a pickle of up to `limit` bytes ([`MAX_REPLY`] for a server's
+/// acknowledgement).
+pub fn loads_up_to(pickle: &[u8], limit: usize) -> Result<Value, String> {
+    let loaded = load(pickle, limit);
+    if lab_common::trace::enabled() {
+        let gave = match &loaded {
+            Ok(value) => format!("-> {}", lab_common::trace::escaped(&repr::repr(value))),
+            Err(why) => format!("-> refused: {}", lab_common::trace::text(why)),
+        };
+        let call = format!("pickle.loads({})", lab_common::trace::bytes(pickle));
+        lab_common::trace::line(None, &call, &gave);
+    }
+    loaded
+}
+
+/// [`loads_up_to`], without the trace.
+fn load(pickle: &[u8], limit: usize) -> Result<Value, String> {
+    if pickle.len() > limit {
         return Err(format!(
-            "longer than {MAX_ALLOC_MEM} bytes ({} bytes)",
+            "longer than {limit} bytes ({} bytes)",
             pickle.len()
         ));
     }
@@ -61,11 +88,19 @@ pub fn loads(pickle: &[u8]) -> Result<Value, String> {
 /// reads), if it has at most [`MAX_ALLOC_MEM`] bytes, the most the other side's
 /// `recv(4096)` reads.
 pub fn dumps(value: &Value) -> Result<Vec<u8>, String> {
+    dumps_up_to(value, MAX_ALLOC_MEM)
+}
+
+/// [`dumps`], if the pickle has at most `limit` bytes ([`MAX_REPLY`] for an
+/// acknowledgement).
+pub fn dumps_up_to(value: &Value, limit: usize) -> Result<Vec<u8>, String> {
     let pickle = serde_pickle::value_to_vec(value, serde_pickle::SerOptions::new())
         .map_err(|e| format!("cannot pickle the value: {e}"))?;
-    if pickle.len() > MAX_ALLOC_MEM {
+    lab_common::trace!("pickle.dumps({})", lab_common::trace::escaped(&repr::repr(value))
+        => "-> {}", lab_common::trace::bytes(&pickle));
+    if pickle.len() > limit {
         return Err(format!(
-            "the pickle would have {} bytes, more than the {MAX_ALLOC_MEM} the other side reads",
+            "the pickle would have {} bytes, more than the {limit} the other side reads",
             pickle.len()
         ));
     }

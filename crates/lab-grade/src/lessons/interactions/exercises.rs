@@ -319,13 +319,13 @@ fn password_server() -> Rubric {
         "password-server",
         PASSWORD_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "password-server",
         lesson: "interactions",
         port: PASSWORD_PORT,
         kind: Kind::TcpServer,
+        env: vec![("LAB_PASSWORD", PASSWORD)],
         stages,
     }
 }
@@ -424,6 +424,7 @@ fn password_client() -> Rubric {
         lesson: "interactions",
         port: PASSWORD_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -556,13 +557,13 @@ fn rps_server() -> Rubric {
         "rps-server",
         RPS_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "rps-server",
         lesson: "interactions",
         port: RPS_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -636,6 +637,7 @@ fn rps_client() -> Rubric {
         lesson: "interactions",
         port: RPS_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -806,13 +808,13 @@ fn mancala_server() -> Rubric {
         "mancala-server",
         MANCALA_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "mancala-server",
         lesson: "interactions",
         port: MANCALA_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -879,6 +881,7 @@ fn mancala_client() -> Rubric {
         lesson: "interactions",
         port: MANCALA_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
