@@ -335,3 +335,28 @@ fn a_megabyte_is_one_short_trace_line() {
         assert!(line.len() < 200, "a long trace line: {} bytes", line.len());
     }
 }
+
+#[test]
+fn interactions_password_server_traces_a_try_without_a_newline_but_never_the_try() {
+    let mut command = Command::new(program("password-server"));
+    command
+        .args(["--port", "0", "--trace"])
+        .env("LAB_PASSWORD", "open sesame");
+    let mut server = Program::spawn(command);
+    server.wait_listening();
+    // The page's tcp_client.py: one send() without a newline, then recv().
+    let mut client = lab_test::connect(server.addr());
+    client.write_all(b"open sesame").unwrap();
+    assert_eq!(lab_test::read_once(&mut client), "access granted\n");
+    server.expect_line_containing("access granted");
+    assert_in_order(
+        server.seen(),
+        &[
+            "cs.recv(4096)",
+            "-> 11 bytes",
+            "nothing more for 100 ms: the message ends",
+        ],
+    );
+    let console = server.seen().join("\n");
+    assert!(!console.contains("sesame"), "{console}");
+}
