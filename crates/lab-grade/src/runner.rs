@@ -286,7 +286,19 @@ pub struct Program {
 
 impl Program {
     /// Starts `command` with its standard streams piped; it waits for nothing.
-    pub fn spawn(mut command: Command) -> io::Result<Program> {
+    /// Its trace lines, if it traces, come apart from its console lines
+    /// ([`Program::traces`]).
+    pub fn spawn(command: Command) -> io::Result<Program> {
+        Program::start(command, true)
+    }
+
+    /// [`Program::spawn`], but the trace lines stay among the console lines, in
+    /// the order they came: for a test of the trace itself.
+    pub fn spawn_with_traces_inline(command: Command) -> io::Result<Program> {
+        Program::start(command, false)
+    }
+
+    fn start(mut command: Command, split_traces: bool) -> io::Result<Program> {
         // One pipe for both stdout and stderr (as `2>&1` does).
         let (console, writer) = io::pipe()?;
         command
@@ -313,7 +325,12 @@ impl Program {
                 let line = String::from_utf8_lossy(&line)
                     .trim_end_matches('\r')
                     .to_string();
-                if split.line(line).into_iter().any(|p| tx.send(p).is_err()) {
+                let printed = if split_traces {
+                    split.line(line)
+                } else {
+                    vec![Printed::Console(line)]
+                };
+                if printed.into_iter().any(|p| tx.send(p).is_err()) {
                     return;
                 }
             }

@@ -62,7 +62,7 @@ impl Program {
     /// piped; it does not wait for anything.
     pub fn spawn(command: Command) -> Program {
         let shown = format!("{command:?}");
-        let inner = lab_grade::Program::spawn(command)
+        let inner = lab_grade::Program::spawn_with_traces_inline(command)
             .unwrap_or_else(|e| panic!("cannot start {shown}: {e}"));
         Program { inner }
     }
