@@ -651,6 +651,13 @@ impl Server {
         ))
     }
 
+    /// Every console line the server has printed by now (after letting the
+    /// lines on their way come), colour codes removed.
+    pub fn console(&mut self) -> Vec<String> {
+        self.program.settle();
+        self.program.seen().iter().map(|l| plain(l)).collect()
+    }
+
     /// Waits for a console line that `matches` accepts (colour codes removed).
     pub fn expect_line(
         &mut self,
