@@ -46,6 +46,10 @@ pub struct ServerArgs<const PORT: u16, const TIMEOUT: u64 = 5> {
     #[arg(long = "timeout", value_name = "SECONDS", default_value_t = TIMEOUT as f64,
           value_parser = parse_seconds_f64, allow_negative_numbers = true)]
     pub timeout_secs: f64,
+
+    /// Print each socket call as it happens, on standard error (also: LAB_TRACE=1)
+    #[arg(long, action = clap::ArgAction::SetTrue, value_parser = parse_trace)]
+    pub trace: bool,
 }
 
 impl<const PORT: u16, const TIMEOUT: u64> ServerArgs<PORT, TIMEOUT> {
@@ -77,6 +81,7 @@ impl<const PORT: u16, const TIMEOUT: u64> Default for ServerArgs<PORT, TIMEOUT> 
             ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: PORT,
             timeout_secs: TIMEOUT as f64,
+            trace: false,
         }
     }
 }
@@ -107,6 +112,10 @@ pub struct ListenArgs<const PORT: u16> {
     /// Port to listen on (0: any free port; the listening line says which)
     #[arg(long, default_value_t = PORT, value_parser = parse_port, allow_negative_numbers = true)]
     pub port: u16,
+
+    /// Print each socket call as it happens, on standard error (also: LAB_TRACE=1)
+    #[arg(long, action = clap::ArgAction::SetTrue, value_parser = parse_trace)]
+    pub trace: bool,
 }
 
 impl<const PORT: u16> ListenArgs<PORT> {
@@ -149,6 +158,10 @@ pub struct ClientArgs<const PORT: u16, const TIMEOUT: u64 = 5> {
     #[arg(long = "timeout", value_name = "SECONDS", default_value_t = TIMEOUT as f64,
           value_parser = parse_seconds_f64, allow_negative_numbers = true)]
     pub timeout_secs: f64,
+
+    /// Print each socket call as it happens, on standard error (also: LAB_TRACE=1)
+    #[arg(long, action = clap::ArgAction::SetTrue, value_parser = parse_trace)]
+    pub trace: bool,
 }
 
 impl<const PORT: u16, const TIMEOUT: u64> ClientArgs<PORT, TIMEOUT> {
@@ -161,6 +174,35 @@ impl<const PORT: u16, const TIMEOUT: u64> ClientArgs<PORT, TIMEOUT> {
     pub fn connect(&self) -> anyhow::Result<std::net::TcpStream> {
         crate::connect(&self.ip, self.port, self.timeout())
     }
+}
+
+/// Reads the `--trace` flag (clap gives `true` when it is there, `false` when it is
+/// not), and turns the trace on when it is there: every program that flattens
+/// [`ServerArgs`], [`ListenArgs`] or [`ClientArgs`] into its own flags then traces
+/// its socket calls (see [`trace`](mod@crate::trace)) without a line of its own.
+///
+/// ```
+/// use clap::Parser;
+///
+/// #[derive(Parser)]
+/// struct Args {
+///     #[command(flatten)]
+///     server: lab_common::ServerArgs<8080>,
+/// }
+///
+/// assert!(!Args::parse_from(["server"]).server.trace);
+/// let args = Args::parse_from(["server", "--trace"]);
+/// assert!(args.server.trace);
+/// assert!(lab_common::trace::enabled());
+/// ```
+pub fn parse_trace(text: &str) -> Result<bool, String> {
+    let on: bool = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not true or false"))?;
+    if on {
+        crate::trace::on();
+    }
+    Ok(on)
 }
 
 /// Reads an IP address, written plain (`::1`) or in brackets, as the listening

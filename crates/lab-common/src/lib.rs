@@ -11,12 +11,16 @@
 //! - [`message`]: read one message with a timeout and lossy UTF-8; send a reply;
 //!   show client text on the console without letting it drive the terminal.
 //! - [`conversation`]: the next message of a client that talks until it leaves,
-//!   read in slices so that Ctrl-C is seen while the client is silent.
+//!   read in slices so that Ctrl-C is seen while the client is silent; and
+//!   [`Messages`](conversation::Messages), each a line or what came before a
+//!   short pause, as the bytes the client sent.
 //! - [`clock`]: the local time as Python's `time.ctime()` writes it.
 //! - [`console`]: a console that nobody reads any more stops the program quietly.
+//! - [`args`]: the `--ip`, `--port`, `--timeout` and `--trace` flags every program
+//!   takes, with sentences a person understands for bad values.
+//! - [`trace`](mod@trace): `--trace` (or `LAB_TRACE=1`): each socket call printed as it
+//!   happens, in the lesson's words, on standard error.
 //! - [`watch`]: a client that waits on a person typing still hears its server leave.
-//! - [`args`]: the `--ip`, `--port` and `--timeout` flags every program takes,
-//!   with sentences a person understands for bad values.
 //! - [`error`]: one clear line for each error people hit, and the [`Result`] that
 //!   `main` returns so nobody ever sees a backtrace.
 //!
@@ -47,6 +51,7 @@ pub mod error;
 pub mod message;
 pub mod shutdown;
 pub mod socket;
+pub mod trace;
 pub mod watch;
 
 pub use args::{ClientArgs, ListenArgs, ServerArgs};

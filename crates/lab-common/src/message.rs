@@ -12,6 +12,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use crate::error::explain_io;
+use crate::trace;
 
 /// Reads one message of at most `max_len` bytes from a client, waiting at most
 /// `timeout` for it.
@@ -50,6 +51,9 @@ pub fn receive(stream: &mut TcpStream, max_len: usize, timeout: Duration) -> Opt
             result => break result,
         }
     };
+    if trace::enabled() {
+        trace::recv_line(Some(6), "cs", max_len, &read, &buffer);
+    }
     match read {
         Ok(0) => {
             eprintln!("The client closed the connection without sending a message");
@@ -107,6 +111,20 @@ pub fn receive(stream: &mut TcpStream, max_len: usize, timeout: Duration) -> Opt
 /// assert_eq!(receive_line(&mut endless, 80).unwrap_err().kind(), ErrorKind::InvalidData);
 /// ```
 pub fn receive_line(reader: &mut impl BufRead, max_len: usize) -> io::Result<Option<String>> {
+    let line = read_line(reader, max_len);
+    if trace::enabled() {
+        let gave = match &line {
+            Ok(Some(line)) => format!("-> {}", trace::text(line)),
+            Ok(None) => "-> '' (the other side closed its end)".to_string(),
+            Err(e) => trace::failed(e),
+        };
+        trace::line(None, "f.readline()", &gave);
+    }
+    line
+}
+
+/// [`receive_line`], without the trace.
+fn read_line(reader: &mut impl BufRead, max_len: usize) -> io::Result<Option<String>> {
     let too_long = || {
         let what = format!("a line longer than {max_len} bytes");
         io::Error::new(io::ErrorKind::InvalidData, what)
@@ -163,7 +181,11 @@ pub fn receive_line(reader: &mut impl BufRead, max_len: usize) -> io::Result<Opt
 /// assert_eq!(reply, "ECHO: hi\n");
 /// ```
 pub fn send(stream: &mut TcpStream, data: impl AsRef<[u8]>) -> bool {
-    match stream.write_all(data.as_ref()) {
+    let sent = stream.write_all(data.as_ref());
+    if trace::enabled() {
+        trace::send_line(Some(7), "cs", data.as_ref(), &sent);
+    }
+    match sent {
         Ok(()) => true,
         Err(e) => {
             eprintln!("Could not send the reply: {}", explain_io(&e, "the client"));
@@ -199,18 +221,29 @@ pub fn send(stream: &mut TcpStream, data: impl AsRef<[u8]>) -> bool {
 pub fn close(stream: TcpStream) {
     const LINGER: Duration = Duration::from_secs(1);
     if stream.shutdown(std::net::Shutdown::Write).is_err() {
+        trace!("cs.close()" => "(the client had gone already)");
         return; // already gone
     }
+    trace!("cs.shutdown(SHUT_WR)" => "(we are done sending: the client reads the end)");
     let _ = stream.set_read_timeout(Some(LINGER));
     let deadline = std::time::Instant::now() + LINGER;
     let mut rest = (&stream).take(1 << 20);
     let mut scratch = [0; 8192];
+    let mut why = "(the client did not close in time)";
     while std::time::Instant::now() < deadline {
         match rest.read(&mut scratch) {
-            Ok(0) | Err(_) => break,
+            Ok(0) => {
+                why = "(after the client's end: no reset)";
+                break;
+            }
+            Err(_) => {
+                why = "(the client reset or did not close in time)";
+                break;
+            }
             Ok(_) => {}
         }
     }
+    trace!("cs.close()" => "{why}");
 }
 
 /// Client text made safe to print on the console: control characters other than

@@ -25,6 +25,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::socket::{announce, bind_tcp, bind_udp_quietly};
+use crate::trace;
 
 /// A listening TCP socket whose [`accept`](Server::accept) ends on Ctrl-C.
 #[derive(Debug)]
@@ -111,10 +112,15 @@ impl Server {
     pub fn accept(&self) -> Option<(TcpStream, SocketAddr)> {
         self.serving.store(false, Ordering::SeqCst);
         loop {
+            trace!(step 4; "cs, address = ls.accept()" => "waiting...");
             let accepted = self.listener.accept();
             // Whatever accept() gave, Ctrl-C wins: the connection may be our own wake-up call.
             if self.stop.load(Ordering::SeqCst) {
+                trace!("ls.close()" => "(Ctrl-C: the server stops)");
                 return None;
+            }
+            if trace::enabled() {
+                trace::accept_line(Some(5), "cs, address = ls.accept()", &accepted);
             }
             match accepted {
                 Ok(pair) => {
@@ -217,9 +223,21 @@ impl UdpServer {
     /// delivered is reported on the next receive) are printed and the wait goes on.
     pub fn recv_from(&self, buffer: &mut [u8]) -> Option<(usize, SocketAddr)> {
         loop {
+            trace!("data, address = s.recvfrom({})", buffer.len() => "waiting...");
             let received = self.socket.recv_from(buffer);
             if self.stop.load(Ordering::SeqCst) {
+                trace!("s.close()" => "(Ctrl-C: the server stops)");
                 return None;
+            }
+            if trace::enabled() {
+                let gave = match &received {
+                    Ok((n, from)) => {
+                        let data = trace::bytes(&buffer[..*n]);
+                        format!("-> {n} bytes {data}, from {}", trace::addr(*from))
+                    }
+                    Err(e) => trace::failed(e),
+                };
+                trace::line(None, &format!("s.recvfrom({})", buffer.len()), &gave);
             }
             match received {
                 Ok(pair) => return Some(pair),
@@ -231,7 +249,16 @@ impl UdpServer {
 
     /// Sends `data` to `to`; a failure is printed, and never stops the server.
     pub fn send_to(&self, data: &[u8], to: SocketAddr) -> bool {
-        match self.socket.send_to(data, to) {
+        let sent = self.socket.send_to(data, to);
+        if trace::enabled() {
+            let call = format!("s.sendto({}, {})", trace::bytes(data), trace::addr(to));
+            let gave = match &sent {
+                Ok(n) => format!("-> {n} bytes"),
+                Err(e) => trace::failed(e),
+            };
+            trace::line(None, &call, &gave);
+        }
+        match sent {
             Ok(_) => true,
             Err(e) => {
                 eprintln!("Could not send a datagram to {to}: {e}");

@@ -20,6 +20,7 @@ use anyhow::anyhow;
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::error::{explain_bind, explain_connect};
+use crate::trace;
 
 /// How many connections may wait in the queue while the server serves one client
 /// (the default; [`Server::start_with_backlog`](crate::Server::start_with_backlog) sets another).
@@ -61,6 +62,8 @@ pub fn listen_with_backlog(addr: SocketAddr, backlog: i32) -> anyhow::Result<Tcp
 pub(crate) fn bind_tcp(addr: SocketAddr, backlog: i32) -> anyhow::Result<TcpListener> {
     // -- Step 1: create the socket, of the address's family (IPv4 or IPv6)
     let ls = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    let family = trace::family(addr);
+    trace!(step 1; "ls = socket({family}, SOCK_STREAM)" => "-> socket {}", trace::id(&ls));
 
     // -- Optional: reuse the address, so that a server can be started again at once
     // -- after it stops (else: "Address already in use" for a minute or two).
@@ -68,17 +71,28 @@ pub(crate) fn bind_tcp(addr: SocketAddr, backlog: i32) -> anyhow::Result<TcpList
     // -- already allows an immediate restart, so it is left off there.
     if cfg!(not(windows)) {
         ls.set_reuse_address(true)?;
+        trace!("ls.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)" => "");
     }
 
     // -- Step 2: bind the socket to the server's IP and PORT
-    ls.bind(&addr.into())
-        .map_err(|e| anyhow!(explain_bind(&e, addr)))?;
+    let bound = ls.bind(&addr.into());
+    trace!(step 2; "ls.bind({})", trace::addr(addr) => "{}", outcome(&bound));
+    bound.map_err(|e| anyhow!(explain_bind(&e, addr)))?;
 
     // -- Step 3: configure the socket for listening
-    ls.listen(backlog)
-        .map_err(|e| anyhow!(explain_bind(&e, addr)))?;
+    let listening = ls.listen(backlog);
+    trace!(step 3; "ls.listen({backlog})" => "{}", outcome(&listening));
+    listening.map_err(|e| anyhow!(explain_bind(&e, addr)))?;
 
     Ok(ls.into())
+}
+
+/// What a call that gives nothing back gave, for the trace: nothing, or its error.
+pub(crate) fn outcome<T>(result: &io::Result<T>) -> String {
+    match result {
+        Ok(_) => String::new(),
+        Err(e) => trace::failed(e),
+    }
 }
 
 /// Creates a UDP socket bound to `addr` and prints `Listening on <address> (UDP)`.
@@ -101,10 +115,12 @@ pub(crate) fn bind_udp_quietly(addr: SocketAddr) -> anyhow::Result<UdpSocket> {
     // -- Step 1: create a datagram socket. No SO_REUSEADDR: UDP leaves nothing
     // -- behind to wait for, and on UDP it would let two servers share one port.
     let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
+    let family = trace::family(addr);
+    trace!(step 1; "s = socket({family}, SOCK_DGRAM)" => "-> socket {}", trace::id(&socket));
     // -- Step 2: bind it to the server's IP and PORT
-    socket
-        .bind(&addr.into())
-        .map_err(|e| anyhow!(explain_bind(&e, addr)))?;
+    let bound = socket.bind(&addr.into());
+    trace!(step 2; "s.bind({})", trace::addr(addr) => "{}", outcome(&bound));
+    bound.map_err(|e| anyhow!(explain_bind(&e, addr)))?;
     Ok(socket.into())
 }
 
@@ -139,7 +155,11 @@ pub fn connect_udp(host: &str, port: u16) -> anyhow::Result<UdpSocket> {
         SocketAddr::V6(_) => (std::net::Ipv6Addr::UNSPECIFIED, 0).into(),
     };
     let socket = UdpSocket::bind(any)?;
-    socket.connect(addr)?;
+    let family = trace::family(addr);
+    trace!("s = socket({family}, SOCK_DGRAM)" => "-> socket {}", trace::id(&socket));
+    let connected = socket.connect(addr);
+    trace!("s.connect({})", trace::addr(addr) => "{}", outcome(&connected));
+    connected?;
     Ok(socket)
 }
 
@@ -177,7 +197,11 @@ pub fn connect(host: &str, port: u16, timeout: Duration) -> anyhow::Result<TcpSt
     let mut last_error = anyhow!("the host '{host}' has no address");
     // A name can have several addresses (localhost is ::1 and 127.0.0.1): try each.
     for addr in addrs {
-        match TcpStream::connect_timeout(&addr, timeout) {
+        let connected = TcpStream::connect_timeout(&addr, timeout);
+        if trace::enabled() {
+            trace_connect(addr, &connected);
+        }
+        match connected {
             Ok(stream) => {
                 stream.set_read_timeout(Some(timeout))?;
                 stream.set_write_timeout(Some(timeout))?;
@@ -187,4 +211,23 @@ pub fn connect(host: &str, port: u16, timeout: Duration) -> anyhow::Result<TcpSt
         }
     }
     Err(last_error)
+}
+
+/// The trace of a client's connect: the socket, then the call and what it gave.
+#[cold]
+fn trace_connect(addr: SocketAddr, connected: &io::Result<TcpStream>) {
+    let family = trace::family(addr);
+    let gave = match connected {
+        Ok(s) => format!("-> socket {}, from {}", trace::id(s), local_of(s)),
+        Err(e) => trace::failed(e),
+    };
+    trace::line(None, &format!("s = socket({family}, SOCK_STREAM)"), "");
+    trace::line(None, &format!("s.connect({})", trace::addr(addr)), &gave);
+}
+
+/// A connected socket's own address, as Python writes it.
+fn local_of(stream: &TcpStream) -> String {
+    stream
+        .local_addr()
+        .map_or_else(|_| "?".to_string(), trace::addr)
 }

@@ -10,6 +10,7 @@
 // The mistakes are the point of this program.
 #![allow(clippy::unwrap_used)]
 
+use colored::Colorize;
 use std::io::Read;
 
 use clap::{Parser, ValueEnum};
@@ -60,7 +61,7 @@ fn main() -> lab_common::Result {
             lab_common::receive(&mut cs, 2048, args.server.timeout())
         };
         if let Some(msg) = msg {
-            println!("Message received: {}", lab_common::printable(&msg));
+            println!("Message received: {}", lab_common::printable(&msg).green());
             let response = match args.mistake {
                 // The mistake: no space after the colon.
                 Mistake::NoSpace => format!("ECHO:{msg}\n"),

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use crate::runner::{Program, describe};
 
-use crate::stage::{Ctx, Failure, Needs, Server, Stage, crash_line};
+use crate::stage::{Ctx, Failure, Needs, Server, Stage, StageKind, crash_line};
 
 /// Runs the program with `extra` arguments until it exits; gives its status
 /// and console.
@@ -151,30 +151,63 @@ pub enum Signal {
     Terminate,
 }
 
-/// The signal while the server waits for clients: `Server stopped by the user`,
-/// status 0, and the port can be bound again at once. `needs` says whether the
-/// lesson itself asks for it ([`Needs::Signals`]) or only our convention does;
-/// `waiting` is part of the line the server prints before it waits for a client,
-/// if its lesson gives one (Ctrl-C is sent after it).
-pub fn stops_on(signal: Signal, needs: Needs, waiting: Option<&'static str>) -> Stage {
+/// Ctrl-C while the server waits for clients (once its port accepts and it is
+/// blocked, as when a person presses it): it ends within its patience, with no
+/// traceback or panic. That is the lesson's "finish better" (Session 10); what
+/// it prints then is [`says_stopped`]'s to check. `needs`: [`Needs::Signals`]
+/// where the lesson teaches the stop (a lesson stage), [`Needs::FlagsAndSignals`]
+/// where only our programs do it.
+pub fn stops_on_ctrl_c(needs: Needs) -> Stage {
+    Stage::new(
+        "stops_on_ctrl_c",
+        "Ctrl-C while it waits for clients ends it cleanly: no traceback, no panic",
+        move |ctx| {
+            let mut server = ctx.server(&[])?;
+            server.program.wait_blocked(server.patience);
+            send(&mut server, Signal::Interrupt)?;
+            match server.program.wait_exit(server.patience) {
+                Ok(status) => {
+                    if crash_line(server.program.seen()).is_none() {
+                        return Ok(());
+                    }
+                    Err(server.fail(
+                        "Ctrl-C, while it waits for a client",
+                        "it ends without a traceback",
+                        describe(status),
+                        "catch the Ctrl-C around accept() (Python: except KeyboardInterrupt), close the socket and exit, as the lesson's last step shows",
+                    ))
+                }
+                Err(waited) => Err(server.fail(
+                    "Ctrl-C, while it waits for a client",
+                    "it ends",
+                    waited.to_string(),
+                    "Ctrl-C must stop the server: do not catch it and go on",
+                )),
+            }
+        },
+    )
+    .needs(needs)
+}
+
+/// After Ctrl-C (or SIGTERM): `Server stopped by the user`, status 0, and the
+/// port can be bound again at once (SO_REUSEADDR). The lesson's words where the
+/// lesson teaches it (`needs` [`Needs::Signals`]), our programs' otherwise.
+pub fn says_stopped(signal: Signal, needs: Needs) -> Stage {
     let (id, checks) = match signal {
         Signal::Interrupt => (
-            "stops_on_ctrl_c",
-            "Ctrl-C stops it: `Server stopped by the user`, status 0",
+            "says_stopped_by_the_user",
+            "after Ctrl-C: `Server stopped by the user`, status 0, its port free again",
         ),
         Signal::Terminate => ("stops_on_sigterm", "SIGTERM stops it as Ctrl-C does"),
     };
     Stage::new(id, checks, move |ctx| {
         let mut server = ctx.server(&[])?;
-        if let Some(waiting) = waiting {
-            server.expect_line("", &format!("with {waiting:?}"), |l| l.contains(waiting))?;
-            // Printed just before accept(): let it get there, as a person's Ctrl-C would.
-            server.program.wait_blocked(server.patience);
-        }
+        server.program.wait_blocked(server.patience);
         send(&mut server, signal)?;
         graceful_stop(ctx, &mut server)
     })
     .needs(needs)
+    .kind(StageKind::Conventions)
 }
 
 /// Ctrl-C while a client is connected: the client is served to the end, then
@@ -182,7 +215,7 @@ pub fn stops_on(signal: Signal, needs: Needs, waiting: Option<&'static str>) -> 
 /// has accepted a client; `serve` is the client, sent after the Ctrl-C.
 pub fn finishes_the_client_on_ctrl_c(
     accepted: &'static str,
-    serve: impl Fn(&mut Server, std::net::TcpStream) -> Result<(), Failure> + Send + Sync + 'static,
+    serve: impl Fn(&mut Server, crate::net::Conn) -> Result<(), Failure> + Send + Sync + 'static,
 ) -> Stage {
     Stage::new(
         "finishes_client_on_ctrl_c",
@@ -224,7 +257,7 @@ pub fn send(server: &mut Server, _: Signal) -> Result<(), Failure> {
 pub fn graceful_stop(ctx: &Ctx, server: &mut Server) -> Result<(), Failure> {
     let port = server.addr.port();
     server.expect_line("Ctrl-C", "`Server stopped by the user`", |l| {
-        l.contains("Server stopped by the user")
+        l.to_lowercase().contains("server stopped by the user")
     })?;
     match server.program.wait_exit(server.patience) {
         Ok(status) if status.success() => {}
@@ -323,18 +356,14 @@ pub fn command_line(name: &'static str, port: u16) -> Vec<Stage> {
 
 /// The stages every server of ours has besides its lesson's: the command line, a
 /// port in use, and a stop on Ctrl-C and SIGTERM. `ctrl_c` says whether its
-/// lesson asks for the Ctrl-C stop (Session 10 does, after `waiting`: see
-/// [`stops_on`]), or only our convention.
-pub fn server(
-    name: &'static str,
-    port: u16,
-    ctrl_c: Needs,
-    waiting: Option<&'static str>,
-) -> Vec<Stage> {
+/// lesson teaches the stop on Ctrl-C ([`Needs::Signals`]: Session 10), or only
+/// our convention ([`Needs::FlagsAndSignals`]).
+pub fn server(name: &'static str, port: u16, ctrl_c: Needs) -> Vec<Stage> {
     let mut stages = command_line(name, port);
     stages.push(port_in_use());
-    stages.push(stops_on(Signal::Interrupt, ctrl_c, waiting));
-    stages.push(stops_on(Signal::Terminate, Needs::FlagsAndSignals, waiting));
+    stages.push(stops_on_ctrl_c(ctrl_c));
+    stages.push(says_stopped(Signal::Interrupt, ctrl_c));
+    stages.push(says_stopped(Signal::Terminate, Needs::FlagsAndSignals));
     stages
 }
 
@@ -361,13 +390,13 @@ mod tests {
     #[test]
     fn the_server_stages_grow_from_the_command_line_ones() {
         let ids = |stages: Vec<Stage>| stages.iter().map(|s| s.id).collect::<Vec<_>>();
-        let server = ids(server("x", 1, Needs::Signals, None));
+        let server = ids(server("x", 1, Needs::Signals));
         assert!(server.starts_with(&ids(command_line("x", 1))));
-        let needs: Vec<Needs> = super::server("x", 1, Needs::Signals, None)
+        let needs: Vec<Needs> = super::server("x", 1, Needs::Signals)
             .iter()
             .map(|s| s.needs)
             .collect();
-        // Only the lesson's own Ctrl-C stop runs without --flags.
-        assert_eq!(needs.iter().filter(|n| **n == Needs::Signals).count(), 1);
+        // Only the lesson's own Ctrl-C stop, and its words, run without --flags.
+        assert_eq!(needs.iter().filter(|n| **n == Needs::Signals).count(), 2);
     }
 }

@@ -9,13 +9,13 @@
 //! program's console.
 
 use std::io::Write;
-use std::net::{Shutdown, TcpStream};
+use std::net::Shutdown;
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use crate::net::{self, show};
-use crate::stage::{Ctx, Failure, Server, Stage, crash_line};
+use crate::net::{self, Conn, show};
+use crate::stage::{Ctx, Failure, Server, Stage, StageKind, crash_line};
 
 /// Serves one normal client on a running server, waiting `delay` between
 /// connecting and sending (a slow client), and checks that it is served.
@@ -87,7 +87,9 @@ pub fn serves_clients_in_turn(service: &Service) -> Stage {
         "serves 3 clients, one after the other",
         move |ctx: &Ctx| {
             let mut server = ctx.server(&[])?;
-            (0..3).try_for_each(|_| serve(&mut server, Duration::ZERO))
+            (0..3)
+                .try_for_each(|_| serve(&mut server, Duration::ZERO))
+                .map_err(|failure| finished_early(&mut server, failure))
         },
     )
 }
@@ -180,7 +182,7 @@ pub fn stages(service: &Service) -> Vec<Stage> {
         "a burst of clients that connect at once and leave: still serves the next",
         move |ctx: &Ctx| {
             let mut server = start(ctx, &burst, &[])?;
-            let clients: Vec<TcpStream> = (0..burst.burst)
+            let clients: Vec<Conn> = (0..burst.burst)
                 .map(|_| server.connect("a burst of clients"))
                 .collect::<Result<_, _>>()?;
             drop(clients);
@@ -213,23 +215,39 @@ pub fn stages(service: &Service) -> Vec<Stage> {
             let args = if ctx.flags() { silent.silent_args } else { &[] };
             let mut server = start(ctx, &silent, args)?;
             let mut silent_client = server.connect("a client that sends nothing")?;
+            // The next client waits half as long again as a server may take to
+            // give up, and the silent one stays until well after that: a server
+            // that never gives up fails every time, one that gives up in time
+            // passes every time (the two waits never end together).
+            let wait = give_up_wait(ctx);
+            let _ = silent_client.set_read_timeout(Some(wait * 2 + ctx.patience));
             // It never sends, but it does read, as a person's `nc` would: when the
             // server gives up and closes, it closes too, so a server that lingers on
             // a closing connection (lab_common's polite close) is not kept waiting.
             thread::spawn(move || drop(net::read_to_end(&mut silent_client)));
-            // The next client waits this long behind the silent one.
-            server.patience = ctx.silent.min(ctx.patience);
+            server.patience = wait;
             let served = (silent.serve)(&mut server, Duration::ZERO);
             served.map_err(|mut failure| {
                 failure.hint = format!(
-                    "a client that sends nothing must not block the others: give up on it after a timeout (Python: socket.settimeout). {}",
+                    "a client that sends nothing must not block the others: give up on it within {} s (Python: cs.settimeout(5), and catch socket.timeout). {}",
+                    ctx.silent.as_secs_f64(),
                     failure.hint
                 );
                 prefixed(failure, "a silent client")
             })
         },
     ));
+    // What the lesson does not ask: shown as what to learn next.
     stages
+        .into_iter()
+        .map(|stage| stage.kind(StageKind::Robustness))
+        .collect()
+}
+
+/// How long the next client waits behind a silent one: half as long again as a
+/// server may take to give up on a silent client (`ctx.silent`).
+pub fn give_up_wait(ctx: &Ctx) -> Duration {
+    ctx.silent * 3 / 2
 }
 
 /// Starts the server (with `extra` arguments), its operator's lines typed ahead.
@@ -256,7 +274,7 @@ fn send_and_close(server: &mut Server, service: &Service, message: &[u8]) -> Res
 
 /// Reads one piece of the server's answer (or its close), so it has handled the
 /// message, then drops the connection.
-fn read_a_little(mut client: TcpStream) {
+fn read_a_little(mut client: Conn) {
     let _ = net::read_once(&mut client, 4096);
 }
 
@@ -266,7 +284,20 @@ fn after(service: &Service, server: &mut Server, harm: &str, message: bool) -> R
     if service.one_message && message {
         return finishes_cleanly(server, harm);
     }
-    (service.serve)(server, Duration::ZERO).map_err(|f| prefixed(f, harm))
+    (service.serve)(server, Duration::ZERO).map_err(|f| prefixed(finished_early(server, f), harm))
+}
+
+/// The failure, with the hint for a server that ended normally where it
+/// should have gone on to its next client.
+fn finished_early(server: &mut Server, mut failure: Failure) -> Failure {
+    let finished = server
+        .program
+        .exited()
+        .is_some_and(|status| status.success());
+    if finished && failure.crash.is_none() {
+        failure.hint = "the server had finished (status 0) before this client: a server serves its clients in a loop, back to accept() after each".into();
+    }
+    failure
 }
 
 /// A one-message server finishes with status 0, without a crash.

@@ -9,6 +9,7 @@
 //!
 //! - [`runner`]: starts the program, reads its console, waits (bounded), kills it.
 //! - [`net`]: the grader's side of a connection.
+//! - [`python`]: a Python program graded as written, moved to the grader's ports.
 //! - [`stage`]: a stage, and what a failure tells a student.
 //! - [`hostile`]: what every server must survive, the same for all.
 //! - [`basics`]: the command line and Ctrl-C, as every program of ours has them.
@@ -24,6 +25,7 @@ pub mod basics;
 pub mod hostile;
 pub mod lessons;
 pub mod net;
+pub mod python;
 pub mod reference;
 pub mod report;
 pub mod runner;
@@ -32,9 +34,9 @@ pub mod testing;
 
 use std::time::Duration;
 
-pub use report::{Report, StageResult};
+pub use report::{Report, StageResult, Status};
 pub use runner::{Launch, Program};
-pub use stage::{Ctx, Failure, Outcome, Stage};
+pub use stage::{Ctx, Failure, Outcome, Stage, StageKind};
 
 /// What kind of program a rubric grades.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +62,9 @@ pub struct Rubric {
     pub kind: Kind,
     /// Its stages, in the order they are reported.
     pub stages: Vec<Stage>,
+    /// What the program is started with in its environment (the password the
+    /// password server is graded with), whatever its command.
+    pub env: Vec<(&'static str, &'static str)>,
 }
 
 impl Rubric {
@@ -69,30 +74,54 @@ impl Rubric {
     }
 
     /// What a stage runs with, for a program started by `launch`.
-    pub fn ctx(&self, launch: Launch, patience: Duration) -> Ctx {
+    pub fn ctx(&self, mut launch: Launch, patience: Duration) -> Ctx {
+        launch.server = self.kind != Kind::Client;
+        launch.lesson_port = self.port;
+        launch.env = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Ctx {
             launch,
             patience,
             silent: patience,
             udp: self.kind == Kind::UdpServer,
+            required: Vec::new(),
         }
     }
 
     /// Runs every stage (those in `only`, when it is not empty), in parallel when
     /// each can have its own port, and reports them in the rubric's order.
+    ///
+    /// The first stage runs alone first: when it finds that the program cannot
+    /// be started at all (not found, a SyntaxError, a missing module, its port
+    /// held by another program), that one failure is the report, and the other
+    /// stages are marked not run instead of repeating it.
     pub fn grade(&self, ctx: &Ctx, only: &[String]) -> Report {
         let chosen: Vec<&Stage> = self
             .stages
             .iter()
             .filter(|s| only.is_empty() || only.iter().any(|id| id == s.id))
             .collect();
-        // On a fixed port, two copies of a server cannot run at once.
-        let parallel = !matches!(ctx.launch.port, runner::PortChoice::Lesson(_));
-        let outcomes: Vec<Outcome> = if parallel {
-            in_parallel(&chosen, ctx)
-        } else {
-            chosen.iter().map(|stage| stage.grade(ctx)).collect()
-        };
+        let mut outcomes: Vec<Outcome> = Vec::with_capacity(chosen.len());
+        if let Some((first, rest)) = chosen.split_first() {
+            outcomes.push(first.grade(ctx));
+            let cannot_start =
+                matches!(outcomes.first(), Some(Outcome::Failed(f)) if f.cannot_start);
+            if cannot_start {
+                let why = format!("the program could not be started: see `{}`", first.id);
+                outcomes.extend(rest.iter().map(|stage| match stage.skipped(ctx) {
+                    Some(skipped) => Outcome::Skipped(skipped),
+                    None => Outcome::NotRun(why.clone()),
+                }));
+            } else if ctx.launch.parallel() {
+                outcomes.extend(in_parallel(rest, ctx));
+            } else {
+                // On a fixed port, two copies of a server cannot run at once.
+                outcomes.extend(rest.iter().map(|stage| stage.grade(ctx)));
+            }
+        }
         Report {
             program: self.program.to_string(),
             command: ctx.launch.display(),
@@ -102,10 +131,11 @@ impl Rubric {
                 .map(|(stage, outcome)| StageResult {
                     id: stage.id,
                     checks: stage.checks,
-                    required: stage.required,
+                    kind: stage.kind,
                     outcome,
                 })
                 .collect(),
+            required: ctx.required.clone(),
         }
     }
 }

@@ -270,6 +270,7 @@ mod tests {
             patience: Duration::from_secs(20),
             silent: Duration::from_secs(20),
             udp: false,
+            required: Vec::new(),
         }
     }
 

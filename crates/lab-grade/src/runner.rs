@@ -31,6 +31,10 @@ pub enum PortChoice {
     Zero,
     /// The command has no `{port}`: the program uses its lesson's port.
     Lesson(u16),
+    /// A Python program with no `{port}`: the grader's startup module moves its
+    /// `bind()` to a free port of the grader's (and a client's connections to
+    /// the grader's server), so it runs unchanged, each stage on its own port.
+    Moved,
 }
 
 /// How to start the program under test.
@@ -43,22 +47,41 @@ pub struct Launch {
     /// The program takes the course's shared flags (`--port`, `--timeout`,
     /// `--help`, ...), so stages may add them.
     pub flags: bool,
+    /// It is a server (a client is graded against the grader's own server).
+    pub server: bool,
+    /// Its lesson's port, where a lesson's client connects.
+    pub lesson_port: u16,
+    /// What it is started with in its environment besides the grader's own
+    /// (the rubric's: the password server's password).
+    pub env: Vec<(String, String)>,
 }
 
 impl Launch {
-    /// A command as a user gives it: `{port}` in it is replaced, otherwise the
-    /// program is expected on `lesson_port`.
+    /// A command as a user gives it: `{port}` in it is replaced; otherwise a
+    /// Python program is moved to the grader's ports (see [`PortChoice::Moved`]),
+    /// and any other program is expected on `lesson_port`.
     pub fn command(argv: Vec<OsString>, lesson_port: u16) -> Launch {
         let placeholder = argv.iter().any(|arg| arg.to_string_lossy().contains(PORT));
         Launch {
-            argv,
             port: if placeholder {
                 PortChoice::Placeholder
+            } else if is_python(&argv) {
+                PortChoice::Moved
             } else {
                 PortChoice::Lesson(lesson_port)
             },
+            argv,
             flags: false,
+            server: true,
+            lesson_port,
+            env: Vec::new(),
         }
+    }
+
+    /// Whether the stages may run at once: each copy of the program has its own
+    /// port (on a fixed port, two copies of a server cannot run at once).
+    pub fn parallel(&self) -> bool {
+        !matches!(self.port, PortChoice::Lesson(_))
     }
 
     /// One of our programs (`path`): `--port {port}` is added and the shared
@@ -72,6 +95,9 @@ impl Launch {
                 PortChoice::Placeholder
             },
             flags: true,
+            server,
+            lesson_port: 0,
+            env: Vec::new(),
         }
     }
 
@@ -85,10 +111,36 @@ impl Launch {
         let mut command = Command::new(args.next().unwrap_or_default());
         // A Rust panic's backtrace would push the program's own lines out of the report.
         command.args(args).args(extra).env("RUST_BACKTRACE", "0");
-        // The password the password server is graded with (other programs ignore it).
-        command.env(
-            "LAB_PASSWORD",
-            crate::lessons::interactions::exercises::PASSWORD,
+        // Colour even on the grader's pipe, so a stage can see it: `colored` (ours)
+        // and Python's termcolor both honour these; NO_COLOR would win over them.
+        command
+            .env("FORCE_COLOR", "1")
+            .env("CLICOLOR_FORCE", "1")
+            .env_remove("NO_COLOR");
+        // What the grader's startup module reads (a Python program's sockets moved
+        // to loopback and to this port); other programs ignore it.
+        if self.port != PortChoice::Zero && port != "0" {
+            command
+                .env("LAB_GRADE_PORT", &port)
+                .env("LAB_GRADE_LESSON_PORT", self.lesson_port.to_string())
+                .env(
+                    "LAB_GRADE_ROLE",
+                    if self.server { "server" } else { "client" },
+                );
+        }
+        let own_path = self.env.iter().find(|(k, _)| k == "PYTHONPATH");
+        let moved = self.port != PortChoice::Zero && port != "0";
+        if let (true, Some(folder)) = (moved, crate::python::startup_folder()) {
+            let first = own_path.map(|(_, v)| std::path::PathBuf::from(v));
+            command.env("PYTHONPATH", crate::python::path_with(&folder, first));
+        } else if let Some((_, path)) = own_path {
+            command.env("PYTHONPATH", path);
+        }
+        command.envs(
+            self.env
+                .iter()
+                .filter(|(k, _)| k != "PYTHONPATH")
+                .map(|(k, v)| (k, v)),
         );
         command
     }
@@ -109,6 +161,19 @@ impl Launch {
             .collect();
         words.join(" ")
     }
+}
+
+/// Whether `argv` runs a Python program: `python3 x.py`, `python x.py`,
+/// `py x.py`, or a script `x.py` run by its `#!` line.
+pub fn is_python(argv: &[OsString]) -> bool {
+    let Some(first) = argv.first() else {
+        return false;
+    };
+    let name = std::path::Path::new(first)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    name.starts_with("python") || name == "py" || name == "py.exe" || name.ends_with(".py")
 }
 
 /// Where [`free_port`] looks: below every system's ephemeral ports (Linux's start
@@ -231,11 +296,20 @@ impl Program {
         limit: Duration,
     ) -> Result<Program, StartError> {
         let port = match launch.port {
-            PortChoice::Placeholder => free_port(udp).map_err(StartError::NoPort)?,
+            PortChoice::Placeholder | PortChoice::Moved => {
+                free_port(udp).map_err(StartError::NoPort)?
+            }
             PortChoice::Zero => 0,
             PortChoice::Lesson(port) => port,
         };
         let known = (port != 0).then(|| SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
+        // Another program listening there would answer in this program's place.
+        let held = known.filter(|_| !udp).is_some_and(|addr| {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
+        });
+        if held {
+            return Err(StartError::PortHeld(port));
+        }
         // Taken already (a connection of the copy before in TIME_WAIT, another
         // program): that it is taken will not say that this program took it.
         let taken_before = known.is_some_and(|addr| port_taken(addr, udp));
@@ -374,8 +448,16 @@ impl Program {
         let deadline = Instant::now() + limit;
         #[cfg(target_os = "linux")]
         {
-            let stat = format!("/proc/{}/stat", self.child.id());
+            let pid = self.child.id();
+            let stat = format!("/proc/{pid}/stat");
+            // Blocked for a while in a row (200 ms): not just between two steps.
+            // A server waiting in accept() (or a UDP one in recvfrom()) is told
+            // at once by the kernel's wait channel of one of its threads.
+            let mut blocked = 0;
             while Instant::now() < deadline {
+                if waits_for_a_client(pid) {
+                    return;
+                }
                 let Ok(text) = std::fs::read_to_string(&stat) else {
                     return;
                 };
@@ -383,8 +465,13 @@ impl Program {
                 let state = text
                     .rsplit_once(')')
                     .and_then(|(_, rest)| rest.trim_start().chars().next());
-                if state != Some('R') {
-                    return;
+                if state == Some('R') {
+                    blocked = 0;
+                } else {
+                    blocked += 1;
+                    if blocked == 40 {
+                        return;
+                    }
                 }
                 thread::sleep(Duration::from_millis(5));
             }
@@ -496,6 +583,8 @@ pub enum StartError {
     Spawn(io::Error),
     /// It started, but was not ready in time, or exited first.
     NotReady(Waited, Box<Program>),
+    /// Another program was already listening on the port it must use.
+    PortHeld(u16),
 }
 
 /// An exit status as a person reads it: `status 1`, or the signal that killed it.
@@ -517,6 +606,19 @@ pub fn describe(status: ExitStatus) -> String {
         }
     }
     status.to_string()
+}
+
+/// Whether a thread of process `pid` waits in the kernel for a client: in
+/// `accept()`, or for a datagram (Linux's wait channels say so).
+#[cfg(target_os = "linux")]
+fn waits_for_a_client(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().any(|task| {
+        std::fs::read_to_string(task.path().join("wchan"))
+            .is_ok_and(|w| w.contains("accept") || w.contains("wait_for_more_packets"))
+    })
 }
 
 /// Whether something holds `addr` (bound or listening): binding it fails.

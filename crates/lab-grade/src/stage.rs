@@ -33,6 +33,51 @@ pub enum Needs {
     FlagsAndSignals,
 }
 
+/// What a stage is about, so that a verdict judges what the lesson asks and
+/// shows the rest as what to learn next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StageKind {
+    /// What the lesson's page asks of the program: the reply's content, the
+    /// information it asks to print, looping or finishing, a clean stop on Ctrl-C
+    /// where the lesson teaches it. The verdict is this kind's by default.
+    Lesson,
+    /// What a server must survive that the lesson does not ask (invalid UTF-8, a
+    /// reset, a silent client...): what to learn next.
+    Robustness,
+    /// Our programs' conventions: the shared flags and messages, the lesson's
+    /// exact wording, colour.
+    Conventions,
+}
+
+impl StageKind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [StageKind; 3] = [
+        StageKind::Lesson,
+        StageKind::Robustness,
+        StageKind::Conventions,
+    ];
+
+    /// Its name, as reports and `--require` write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StageKind::Lesson => "lesson",
+            StageKind::Robustness => "robustness",
+            StageKind::Conventions => "conventions",
+        }
+    }
+
+    /// The kind named `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<StageKind> {
+        StageKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl fmt::Display for StageKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The check a stage runs.
 pub type Check = Box<dyn Fn(&Ctx) -> Result<(), Failure> + Send + Sync>;
 
@@ -42,8 +87,8 @@ pub struct Stage {
     pub id: &'static str,
     /// What it checks, in a few words.
     pub checks: &'static str,
-    /// Whether the program must pass it for the grade to pass.
-    pub required: bool,
+    /// What it is about: the lesson, robustness or our conventions.
+    pub kind: StageKind,
     /// What it needs to run.
     pub needs: Needs,
     /// The check.
@@ -55,14 +100,14 @@ impl fmt::Debug for Stage {
         f.debug_struct("Stage")
             .field("id", &self.id)
             .field("checks", &self.checks)
-            .field("required", &self.required)
+            .field("kind", &self.kind)
             .field("needs", &self.needs)
             .finish_non_exhaustive()
     }
 }
 
 impl Stage {
-    /// A required stage that runs on any program.
+    /// A stage of the lesson kind that runs on any program.
     pub fn new(
         id: &'static str,
         checks: &'static str,
@@ -71,33 +116,53 @@ impl Stage {
         Stage {
             id,
             checks,
-            required: true,
+            kind: StageKind::Lesson,
             needs: Needs::Nothing,
             run: Box::new(run),
         }
     }
 
-    /// The same stage, needing `needs`.
+    /// The same stage, needing `needs`. A stage that needs our shared flags is
+    /// about our conventions.
     pub fn needs(mut self, needs: Needs) -> Stage {
         self.needs = needs;
+        if matches!(needs, Needs::Flags | Needs::FlagsAndSignals) {
+            self.kind = StageKind::Conventions;
+        }
         self
     }
 
-    /// The same stage, reported but not required.
-    pub fn optional(mut self) -> Stage {
-        self.required = false;
+    /// The same stage, of kind `kind`.
+    pub fn kind(mut self, kind: StageKind) -> Stage {
+        self.kind = kind;
         self
+    }
+
+    /// Whether it needs the course's shared flags (`--flags`).
+    pub fn needs_flags(&self) -> bool {
+        matches!(self.needs, Needs::Flags | Needs::FlagsAndSignals)
+    }
+
+    /// Whether it sends signals (Unix only).
+    pub fn needs_signals(&self) -> bool {
+        matches!(self.needs, Needs::Signals | Needs::FlagsAndSignals)
+    }
+
+    /// Why the stage cannot run in `ctx`, if it cannot.
+    pub fn skipped(&self, ctx: &Ctx) -> Option<String> {
+        if self.needs_flags() && !ctx.launch.flags {
+            return Some("a convention of our programs: add --flags".into());
+        }
+        if self.needs_signals() && !cfg!(unix) {
+            return Some("it sends Ctrl-C as a signal: Unix only".into());
+        }
+        None
     }
 
     /// Runs the stage, or says why it is skipped.
     pub fn grade(&self, ctx: &Ctx) -> Outcome {
-        let flags = matches!(self.needs, Needs::Flags | Needs::FlagsAndSignals);
-        let signals = matches!(self.needs, Needs::Signals | Needs::FlagsAndSignals);
-        if flags && !ctx.launch.flags {
-            return Outcome::Skipped("a convention of our programs: add --flags".into());
-        }
-        if signals && !cfg!(unix) {
-            return Outcome::Skipped("it sends Ctrl-C as a signal: Unix only".into());
+        if let Some(why) = self.skipped(ctx) {
+            return Outcome::Skipped(why);
         }
         // A stage is our code: should it panic, that is reported, not a crash of the grader.
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.run)(ctx))) {
@@ -120,8 +185,12 @@ pub enum Outcome {
     Passed,
     /// It failed, and why.
     Failed(Box<Failure>),
-    /// It did not run, and why.
+    /// It did not run, and why: it needs what this grading does not give
+    /// (`--flags`, signals). It counts neither way.
     Skipped(String),
+    /// It was not run because the program could not be started at all (one
+    /// failure says why): it counts as not passed.
+    NotRun(String),
 }
 
 /// What a failed stage tells a student.
@@ -141,6 +210,9 @@ pub struct Failure {
     pub exit: Option<String>,
     /// The program's last lines of output.
     pub output: Vec<String>,
+    /// The program could not be started at all (not found, a SyntaxError, a
+    /// missing module, a bind error): no other stage can say more.
+    pub cannot_start: bool,
 }
 
 impl Failure {
@@ -168,6 +240,10 @@ impl Failure {
         let seen = program.seen();
         self.output = seen[seen.len().saturating_sub(TAIL)..].to_vec();
         self.crash = crash_line(seen);
+        if let Some(advice) = self.crash.as_deref().and_then(startup_advice) {
+            self.cannot_start = true;
+            self.hint = format!("{advice}. {}", self.hint);
+        }
         if seen.iter().any(|l| l.contains("Address already in use")) {
             self.hint = format!(
                 "its port was in use: if by the copy the stage before ran (its connections linger a minute), set SO_REUSEADDR before bind(), as Session 10 shows, or put {{port}} in the command. {}",
@@ -217,12 +293,48 @@ pub fn crash_line(lines: &[String]) -> Option<String> {
             .cloned()
             .or_else(|| Some("a Python exception".to_string()));
     }
+    // A file Python cannot even compile: no traceback, just the error.
+    let compile = ["SyntaxError: ", "IndentationError: ", "TabError: "];
+    if let Some(line) = lines
+        .iter()
+        .find(|l| compile.iter().any(|c| l.starts_with(c)))
+    {
+        return Some(line.clone());
+    }
     let panic = lines.iter().position(|l| l.contains("panicked at"))?;
     let message = lines.get(panic + 1).filter(|l| !l.starts_with("note:"));
     Some(match message {
         Some(message) => format!("a Rust panic: {message}"),
         None => format!("a Rust {}", lines[panic].trim_start_matches("thread ")),
     })
+}
+
+/// What to do about a crash that stops a program before it can do anything (a
+/// Python 2 `print`, a missing module, a syntax error), or `None` for another crash.
+pub fn startup_advice(crash: &str) -> Option<String> {
+    if crash.contains("Missing parentheses in call to 'print'") {
+        return Some(
+            "this is Python 2 code (a `print` without parentheses): the course uses Python 3, \
+             where it is print(...); run it with python3 after that change"
+                .into(),
+        );
+    }
+    if let Some(rest) = crash.split("No module named ").nth(1) {
+        let module = rest.trim_matches(|c: char| c == '\'' || c == '"' || c.is_whitespace());
+        let package = module.split('.').next().unwrap_or(module);
+        return Some(format!(
+            "the program imports `{module}`, which is not installed: `pip install {package}` \
+             (or remove the import)"
+        ));
+    }
+    let syntax = ["SyntaxError", "IndentationError", "TabError", "ImportError"];
+    if syntax.iter().any(|e| crash.starts_with(e)) {
+        return Some(
+            "Python cannot even start the program: fix the line its error names (run it by hand to see it)"
+                .into(),
+        );
+    }
+    None
 }
 
 /// Console text without colour codes, so a line matches however it is coloured.
@@ -256,6 +368,8 @@ pub struct Ctx {
     pub silent: Duration,
     /// Whether the program is a UDP server.
     pub udp: bool,
+    /// The kinds the verdict requires besides the lesson's (`--require`).
+    pub required: Vec<StageKind>,
 }
 
 impl Ctx {
@@ -276,12 +390,28 @@ impl Ctx {
                 e.to_string(),
                 "this machine has no free port on loopback",
             )),
-            Err(StartError::Spawn(e)) => Err(Failure::new(
-                format!("the command: {}", self.launch.display()),
-                "the program starts",
-                e.to_string(),
-                "check the command: is the program there, and can it run?",
-            )),
+            Err(StartError::Spawn(e)) => Err(Failure {
+                cannot_start: true,
+                ..Failure::new(
+                    format!("the command: {}", self.launch.display()),
+                    "the program starts",
+                    e.to_string(),
+                    "check the command: is the program there, and can it run?",
+                )
+            }),
+            Err(StartError::PortHeld(port)) => Err(Failure {
+                cannot_start: true,
+                ..Failure::new(
+                    format!("the command: {}", self.launch.display()),
+                    format!("port {port} free for the program to listen on"),
+                    format!(
+                        "another program was already listening on port {port} before the grader started this one"
+                    ),
+                    format!(
+                        "stop the program that holds port {port} (another server, an earlier run) and grade again, or put {{port}} in the command"
+                    ),
+                )
+            }),
             Err(StartError::NotReady(waited, mut program)) => {
                 let hint = match (&waited, self.launch.port) {
                     (Waited::TimedOut(_), crate::runner::PortChoice::Lesson(port)) => format!(
@@ -293,13 +423,16 @@ impl Ctx {
                     (Waited::Exited(_), _) => "it stopped before listening: look at its output".to_string(),
                 };
 
-                Err(Failure::new(
+                let mut failure = Failure::new(
                     format!("the command: {}", self.launch.display()),
                     "the server listens",
                     waited.to_string(),
                     hint,
                 )
-                .with_output(&mut program))
+                .with_output(&mut program);
+                // It exited before listening, or never listened: nothing else can be tried.
+                failure.cannot_start = true;
+                Err(failure)
             }
         }
     }
@@ -309,8 +442,9 @@ impl Ctx {
     /// for it to exit.
     pub fn run(&self, port: u16, extra: &[&str], stdin: &[u8]) -> Result<Finished, Failure> {
         let command = self.launch.to_command(port, extra);
-        let mut program = Program::spawn(command).map_err(|e| {
-            Failure::new(
+        let mut program = Program::spawn(command).map_err(|e| Failure {
+            cannot_start: true,
+            ..Failure::new(
                 format!("the command: {}", self.launch.display()),
                 "the program starts",
                 e.to_string(),
@@ -423,45 +557,61 @@ impl Server {
         got: impl Into<String>,
         hint: impl Into<String>,
     ) -> Failure {
-        let mut failure = Failure::new(sent, expected, got, hint).with_output(&mut self.program);
-        let finished = self.program.exited().is_some_and(|status| status.success());
-        if finished && failure.crash.is_none() {
-            failure.hint = format!(
-                "the server had finished (status 0): a server serves its clients in a loop. {}",
-                failure.hint
-            );
-        }
-        failure
+        Failure::new(sent, expected, got, hint).with_output(&mut self.program)
     }
 
     /// Connects as a new client.
-    pub fn connect(&mut self, sent: &str) -> Result<std::net::TcpStream, Failure> {
+    pub fn connect(&mut self, sent: &str) -> Result<net::Conn, Failure> {
         net::connect(self.addr, self.patience).map_err(|e| self.unreachable(sent, &e))
     }
 
     /// The failure for a server that accepts no connection.
     pub fn unreachable(&mut self, sent: &str, e: &std::io::Error) -> Failure {
         let addr = self.addr;
-        self.fail(
-            sent,
-            format!("a connection to {addr}"),
-            e.to_string(),
-            "the server does not accept connections any more: did it stop or crash?",
-        )
+        let hint = if e.kind() == std::io::ErrorKind::TimedOut {
+            "the server did not take this connection in time: it is busy with another client, and its queue of waiting clients (listen()'s backlog) is full"
+        } else {
+            "the server does not accept connections any more: did it stop or crash?"
+        };
+        self.fail(sent, format!("a connection to {addr}"), e.to_string(), hint)
     }
 
-    /// Connects, sends `message`, reads until the server closes.
+    /// Connects, sends `message`, and reads the reply: until the server closes,
+    /// or once it came, until nothing more comes for a moment ([`net::QUIET`]);
+    /// whether the server closes is the stage about closing's to check.
     pub fn talk(&mut self, message: &[u8]) -> Result<Reply, Failure> {
-        net::talk(self.addr, message, self.patience).map_err(|e| {
+        net::ask(self.addr, message, self.patience, net::QUIET).map_err(|e| {
             self.unreachable(&format!("a new client sending {}", show(message, 60)), &e)
         })
     }
 
-    /// Checks that a new client sending `message` gets exactly `expected` and the
-    /// connection closed.
+    /// Checks that a new client sending `message` gets exactly `expected`, byte
+    /// for byte.
     pub fn expect_reply(&mut self, message: &[u8], expected: &[u8]) -> Result<(), Failure> {
         let reply = self.talk(message)?;
         self.check_reply(message, &reply, expected)
+    }
+
+    /// Checks that a new client sending `message` gets the text `expected`, with
+    /// or without a line ending after it (typography the lesson leaves free).
+    pub fn expect_reply_text(&mut self, message: &[u8], expected: &str) -> Result<(), Failure> {
+        let reply = self.talk(message)?;
+        let text = reply.data.strip_suffix(b"\n").unwrap_or(&reply.data);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        let wanted = expected.trim_end_matches(['\r', '\n']);
+        if text == wanted.as_bytes() && !reply.reset() {
+            return Ok(());
+        }
+        let hint = reply_hint(&reply, wanted.as_bytes(), self.patience);
+        Err(self.fail(
+            format!("a new client sending {}", show(message, 60)),
+            format!(
+                "{} (a newline after it or not)",
+                show(wanted.as_bytes(), 80)
+            ),
+            describe_reply(&reply),
+            hint,
+        ))
     }
 
     /// Checks a reply against what was expected, with a hint for what differs.
@@ -471,13 +621,13 @@ impl Server {
         reply: &Reply,
         expected: &[u8],
     ) -> Result<(), Failure> {
-        if reply.data == expected && reply.error.is_none() {
+        if reply.data == expected && (reply.error.is_none() || reply.stayed_open()) {
             return Ok(());
         }
         let hint = reply_hint(reply, expected, self.patience);
         Err(self.fail(
             format!("a new client sending {}", show(message, 60)),
-            format!("{}, then the connection closed", show(expected, 80)),
+            show(expected, 80),
             describe_reply(reply),
             hint,
         ))
@@ -513,7 +663,12 @@ impl Server {
 pub fn describe_reply(reply: &Reply) -> String {
     let ending = match reply.error {
         None => "then the connection closed".to_string(),
-        Some(_) if reply.timed_out() => "then nothing more, and the connection stayed open".into(),
+        Some(_) if reply.timed_out() && reply.data.is_empty() => {
+            "and the connection stayed open".into()
+        }
+        Some(_) if reply.timed_out() => {
+            "then nothing more for a while, the connection still open".into()
+        }
         Some(_) if reply.reset() => "then the connection was reset".into(),
         Some(kind) => format!("then an error: {kind}"),
     };

@@ -38,7 +38,7 @@ pub fn run_stage(program: &str, path: &str, id: &str) {
     match &stage.outcome {
         Outcome::Passed => {}
         Outcome::Skipped(why) => eprintln!("skipped: {why}"),
-        Outcome::Failed(_) => {
+        Outcome::Failed(_) | Outcome::NotRun(_) => {
             colored::control::set_override(false);
             panic!("\n{}", report.human());
         }
@@ -121,7 +121,8 @@ macro_rules! __rubric_group {
     };
     (server_basics $($then:tt)*) => {
         $crate::__rubric_group! {@ids [
-            help, version, bad_arguments, port_in_use, stops_on_ctrl_c, stops_on_sigterm
+            help, version, bad_arguments, port_in_use, stops_on_ctrl_c,
+            says_stopped_by_the_user, stops_on_sigterm
         ] $($then)*}
     };
     (client_basics $($then:tt)*) => {
@@ -171,7 +172,7 @@ mod tests {
         };
         let ids = |stages: Vec<crate::Stage>| stages.iter().map(|s| s.id).collect::<Vec<_>>();
         assert_eq!(ids(hostile::stages(&service)), group("hostile"));
-        let server = basics::server("x", 1, crate::stage::Needs::Signals, None);
+        let server = basics::server("x", 1, crate::stage::Needs::Signals);
         assert_eq!(ids(server), group("server_basics"));
         assert_eq!(ids(basics::client("x", 1)), group("client_basics"));
         assert_eq!(ids(basics::command_line("x", 1)), group("command_line"));

@@ -159,17 +159,23 @@ pub use lab_grade::runner::listening_addr;
 
 /// The client program at `path`, pointed at the server at `server` (`--port`), run
 /// by assert_cmd with [`TIMEOUT`] as a limit.
+///
+/// Without `LAB_TRACE`: these tests compare what the client prints, stderr
+/// included, exactly; its trace lines are tested in the scenarios (`tests/`).
 pub fn client(path: &str, server: SocketAddr) -> assert_cmd::Command {
     let mut command = assert_cmd::Command::new(path);
     command
         .args(["--port", &server.port().to_string()])
+        .env_remove("LAB_TRACE")
         .timeout(TIMEOUT);
     command
 }
 
 /// Connects to `addr`, with [`TIMEOUT`] on the connection and on every read and write.
 pub fn connect(addr: SocketAddr) -> TcpStream {
-    net::connect(addr, TIMEOUT).unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"))
+    net::connect(addr, TIMEOUT)
+        .unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"))
+        .into()
 }
 
 /// Reads until the other side closes the connection (every read with a timeout).

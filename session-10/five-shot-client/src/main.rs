@@ -45,13 +45,15 @@ fn main() -> lab_common::Result {
 /// whole response, close.
 fn talk(mut s: TcpStream, msg: &str) -> anyhow::Result<String> {
     // -- Send the message, encoded into bytes
-    s.write_all(msg.as_bytes())
-        .context("cannot send the message")?;
+    let sent = s.write_all(msg.as_bytes());
+    lab_common::trace::send("s", msg.as_bytes(), &sent);
+    sent.context("cannot send the message")?;
 
     // -- Receive the response: the server closes the connection once it is sent
     let mut response = Vec::new();
-    s.read_to_end(&mut response)
-        .map_err(|e| anyhow!("no response: {}", explain_io(&e, "the server")))?;
+    let got = s.read_to_end(&mut response);
+    lab_common::trace::recv_all("s", &got, &response);
+    got.map_err(|e| anyhow!("no response: {}", explain_io(&e, "the server")))?;
     if response.is_empty() {
         return Err(anyhow!(
             "the server closed the connection without a response"

@@ -13,3 +13,4 @@ mod pages;
 mod session_10;
 mod tcp_server_lab;
 mod time_and_echo;
+mod trace;

@@ -80,7 +80,10 @@ fn main() -> lab_common::Result {
         }
 
         // -- server.send(message + '\n')
-        if let Err(e) = server.write_all(format!("{message}\n").as_bytes()) {
+        let data = format!("{message}\n");
+        let sent = server.write_all(data.as_bytes());
+        lab_common::trace::send("server", data.as_bytes(), &sent);
+        if let Err(e) = sent {
             if !has_left(&e) {
                 return Err(anyhow!("cannot send: {}", explain_io(&e, "the server")).into());
             }
@@ -101,7 +104,9 @@ fn main() -> lab_common::Result {
 fn receive(server: &mut TcpStream) -> anyhow::Result<Option<String>> {
     let mut buffer = [0; 4 * BUFSIZE];
     loop {
-        return match server.read(&mut buffer) {
+        let got = server.read(&mut buffer);
+        lab_common::trace::recv("server", BUFSIZE, &got, &buffer);
+        return match got {
             Ok(0) => Ok(None),
             Ok(n) => Ok(Some(String::from_utf8_lossy(&buffer[..n]).into_owned())),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,

@@ -101,8 +101,10 @@ fn main() -> lab_common::Result {
 /// the end of the operator's input stops the server too (Ctrl-C would wake a
 /// waiting accept(); the operator's Ctrl-D would not). `None`: time to stop.
 fn wait_for_client(server: &Server, operator: &mut Operator) -> Option<(TcpStream, SocketAddr)> {
+    lab_common::trace!("client, address = server.accept()" => "waiting...");
     loop {
         let accepted = server.listener().accept();
+        lab_common::trace::accept("client, address = server.accept()", &accepted);
         // -- Ctrl-C wins, whatever accept() gave (it may be the wake-up call of Ctrl-C)
         if server.stop_requested() || operator.has_left() {
             return None;
@@ -126,5 +128,6 @@ fn wait_for_client(server: &Server, operator: &mut Operator) -> Option<(TcpStrea
 /// Tells the client that the chat is over, and closes the connection at once.
 fn goodbye(mut client: TcpStream) {
     lab_common::send(&mut client, GOODBYE);
-    let _ = client.shutdown(Shutdown::Write);
+    let closed = client.shutdown(Shutdown::Write);
+    lab_common::trace::shutdown("client", &closed);
 }

@@ -58,7 +58,12 @@ fn main() -> lab_common::Result {
         // -- a thread of its own, and the main thread goes back to accept() at once
         // -- (forgetting the threads that have finished, so the list does not grow)
         handlers.retain(|handler: &thread::JoinHandle<()>| !handler.is_finished());
-        match thread::Builder::new().spawn(move || session(client, dr, timeout)) {
+        // -- (the thread is named after the client's port: --trace says who makes each call)
+        let name = format!("client {}", address.port());
+        match thread::Builder::new()
+            .name(name)
+            .spawn(move || session(client, dr, timeout))
+        {
             Ok(handler) => handlers.push(handler),
             Err(e) => eprintln!("Cannot start a thread for this client: {e}"),
         }

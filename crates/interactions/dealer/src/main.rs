@@ -10,7 +10,8 @@
 //! A guess is one guess however TCP splits it: it ends at a newline, or where the
 //! player stops to wait for the answer (the page's player sends no newline). See
 //! `guesses.rs`: a guess longer than the 80-byte buffer is answered once, and so
-//! are guesses sent all at once.
+//! are guesses sent all at once. Ctrl-C while the player thinks ends the game:
+//! the player is told `the dealer is stopping: goodbye`.
 //!
 //! Run it:                 cargo run -p dealer
 //! In a second terminal:   cargo run -p player         (then type guesses)
@@ -49,44 +50,66 @@ fn main() -> lab_common::Result {
         };
         println!("dealer accepted connection request from {player_address}");
 
-        if play(&mut player, args.server.timeout()) {
-            // -- The secret is found: the game is over. Close politely, so that
-            // -- the last answer is not lost to a reset (see message::close)
-            lab_common::message::close(player);
-            return Ok(());
+        // -- Ctrl-C while the player thinks ends the game too
+        let ctrl_c = || server.stop_requested();
+        match play(&mut player, args.server.timeout(), ctrl_c) {
+            End::Found => {
+                // -- The secret is found: the game is over. Close politely, so that
+                // -- the last answer is not lost to a reset (see message::close)
+                lab_common::message::close(player);
+                return Ok(());
+            }
+            End::Left => println!("the player left before finding the secret"),
+            End::Stopped => {
+                lab_common::send(&mut player, "the dealer is stopping: goodbye");
+                lab_common::message::close(player);
+                println!("Server stopped by the user");
+                return Ok(());
+            }
         }
-        println!("the player left before finding the secret");
     }
 }
 
-/// One game with `player`; true once the player has found the secret.
-fn play(player: &mut TcpStream, timeout: Duration) -> bool {
+/// How a game ended.
+enum End {
+    /// The player found the secret.
+    Found,
+    /// The player left before.
+    Left,
+    /// Ctrl-C was pressed while the player was thinking.
+    Stopped,
+}
+
+/// One game with `player`, until the secret is found, the player leaves, or
+/// `ctrl_c` answers true while the player thinks.
+fn play(player: &mut TcpStream, timeout: Duration, mut ctrl_c: impl FnMut() -> bool) -> End {
     let secret: i64 = rand::random_range(0..=9);
     println!("the secret is {secret}");
     let mut guesses = Guesses::default();
     loop {
         println!("dealer waits for a guess");
-        let reply = match guesses.next(player, timeout) {
-            None => return false,
-            Some(Guess::One(guess)) => {
+        let reply = match guesses.next(player, timeout, &mut ctrl_c) {
+            Guess::Gone => return End::Left,
+            Guess::Stop => return End::Stopped,
+            Guess::One(guess) => {
                 // -- Printed with control characters escaped: a player must not drive our terminal
                 println!("dealer received {}", lab_common::printable(&guess));
                 answer(guess.trim(), secret)
             }
-            Some(Guess::TooLong) => {
+            Guess::TooLong => {
                 println!("dealer received a guess of more than {BUFFER} bytes");
                 "too long: guess a whole number from 0 to 9".to_string()
             }
-            Some(Guess::Several) => {
+            Guess::Several => {
                 println!("dealer received several guesses at once");
                 "one guess at a time: send one, then wait for its answer".to_string()
             }
         };
         if !lab_common::send(player, &reply) {
-            return false;
+            return End::Left;
         }
         if reply == "found the secret" {
-            return true;
+            return End::Found;
         }
     }
 }

@@ -62,9 +62,10 @@ fn main() -> lab_common::Result {
             println!("{pit}"); // what a person would see they typed
         }
         let server = lines.get_mut();
-        server
-            .write_all(format!("{pit}\n").as_bytes())
-            .map_err(went_away)?;
+        let data = format!("{pit}\n");
+        let sent = server.write_all(data.as_bytes());
+        lab_common::trace::send("s", data.as_bytes(), &sent);
+        sent.map_err(went_away)?;
     }
     Ok(())
 }

@@ -33,6 +33,8 @@ struct Args {
 
 fn main() -> lab_common::Result<ExitCode> {
     let args = Args::parse();
+    // -- A password is never printed: --trace shows its length only
+    lab_common::trace::hide_data();
 
     // -- Create the socket and connect it to the server
     let server = args.server.connect()?;
@@ -59,9 +61,10 @@ fn main() -> lab_common::Result<ExitCode> {
 
         // -- send() the try as one line, then receive the answer
         let server = answers.get_mut();
-        server
-            .write_all(format!("{password}\n").as_bytes())
-            .map_err(went_away)?;
+        let data = format!("{password}\n");
+        let sent = server.write_all(data.as_bytes());
+        lab_common::trace::send("s", data.as_bytes(), &sent);
+        sent.map_err(went_away)?;
         let Some(answer) = receive_line(&mut answers, MAX_LINE).map_err(went_away)? else {
             return Err(anyhow!("the server closed the connection").into());
         };

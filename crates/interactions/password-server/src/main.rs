@@ -1,33 +1,38 @@
 //! # Password server (client/server interactions page, exercise 1)
 //!
-//! The page's first exercise, a password dialogue: each line a client sends is a
-//! try, answered `access granted` (and the connection closes) or `access denied`.
+//! The page's first exercise, a password dialogue: each message a client sends is
+//! a try, answered `access granted` (and the connection closes) or `access denied`.
+//! A message is a line (`nc`), or what a client sent before it waited for the
+//! answer (one `send()` without a newline, as the page's `tcp_client.py` does).
 //! After 3 wrong tries (`--tries`) the answer is `access denied` and
 //! `too many tries: goodbye`, and the connection closes. One client at a time.
 //!
 //! The password is never written in the program: it comes from the first line of
 //! `--password-file PATH`, or the `LAB_PASSWORD` variable, or it is typed, without
-//! echo, on the server's terminal. The console shows each try's outcome and the
-//! client's address, never the password nor what a client typed.
+//! echo, on the server's terminal. A try is compared with it byte for byte, in
+//! constant time. The console shows each try's outcome and the client's address,
+//! never the password nor what a client typed. Ctrl-C while a client thinks tells
+//! it `the server is stopping: goodbye` and stops the server.
 //!
 //! Run it:                 cargo run -p password-server          (type a password)
 //!                    or   LAB_PASSWORD=sesame cargo run -p password-server
 //! In a second terminal:   cargo run -p password-client
 //!                    or   nc 127.0.0.1 41268                    (type tries)
 
-use std::io::{BufReader, ErrorKind, IsTerminal};
+use std::io::IsTerminal;
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use lab_common::error::explain_io;
-use lab_common::message::{close, receive_line};
+use lab_common::conversation::{Messages, Next};
+use lab_common::message::close;
 use lab_common::{Server, ServerArgs, send};
 use subtle::ConstantTimeEq;
 
-/// The longest line the server reads: one try.
+/// The longest try the server compares: a longer one is read to its end and is
+/// one wrong try.
 const MAX_LINE: usize = 256;
 
 /// Password server: answers each try with access granted or access denied.
@@ -51,6 +56,8 @@ fn main() -> lab_common::Result {
     let args = Args::parse();
     // -- The password, given when the server starts: never in the source code
     let password = password(&args)?;
+    // -- ... nor printed: --trace shows the length of what clients send, not what
+    lab_common::trace::hide_data();
 
     // -- Create the socket, bind it to the IP and PORT, and listen
     let server = Server::start(args.server.addr())?;
@@ -62,7 +69,12 @@ fn main() -> lab_common::Result {
             return Ok(());
         };
         println!("client {address} connected");
-        serve(client, address, &password, &args);
+        // -- Ctrl-C while the client thinks stops the server too
+        let ctrl_c = || server.stop_requested();
+        if serve(client, address, &password, &args, ctrl_c) == Served::Stopped {
+            println!("Server stopped by the user");
+            return Ok(());
+        }
     }
 }
 
@@ -95,43 +107,51 @@ fn password(args: &Args) -> anyhow::Result<String> {
     Ok(password)
 }
 
-/// Answers the tries of one client, until access is granted, the tries run out or
-/// the client leaves.
-fn serve(client: TcpStream, address: SocketAddr, password: &str, args: &Args) {
+/// How serving a client ended.
+#[derive(PartialEq)]
+enum Served {
+    /// Access granted, the tries ran out, or the client left.
+    Done,
+    /// Ctrl-C was pressed while the client was thinking.
+    Stopped,
+}
+
+/// Answers the tries of one client, until access is granted, the tries run out,
+/// the client leaves, or `ctrl_c` answers true while the client thinks.
+fn serve(
+    mut client: TcpStream,
+    address: SocketAddr,
+    password: &str,
+    args: &Args,
+    mut ctrl_c: impl FnMut() -> bool,
+) -> Served {
     // A silent client, or one that never reads our replies, holds us at most `timeout`.
     let timeout: Duration = args.server.timeout();
-    let timeouts = client.set_read_timeout(Some(timeout));
-    if let Err(e) = timeouts.and_then(|()| client.set_write_timeout(Some(timeout))) {
-        eprintln!("Cannot talk to client {address}: {e}");
-        return;
-    }
-    // -- Each try is a line: the BufReader keeps what comes after it for the next one
-    let mut lines = BufReader::new(client);
+    // -- Each try is one message: a line, or what came before the client waited
+    let mut tries = Messages::new(MAX_LINE);
     let mut wrong = 0;
     loop {
-        let guess = match receive_line(&mut lines, MAX_LINE) {
-            Ok(Some(guess)) => guess,
-            Ok(None) => {
+        let granted = match tries.next(&mut client, timeout, &mut ctrl_c) {
+            // -- The try's bytes as the client sent them: never a decoded text, in
+            // -- which an invalid byte and the `�` that replaces it look the same
+            Next::Message(guess) => is_password(guess.bytes(), password.as_bytes()),
+            // Longer than any password: a wrong try.
+            Next::TooLong => false,
+            Next::Left => {
                 println!("client {address} left");
                 break;
             }
-            Err(e) => {
-                if e.kind() == ErrorKind::InvalidData {
-                    let goodbye = format!("line too long (more than {MAX_LINE} bytes): goodbye\n");
-                    send(lines.get_mut(), goodbye);
-                }
-                println!(
-                    "client {address}: {}: connection closed",
-                    explain_io(&e, "the client")
-                );
-                break;
+            Next::Stopped => {
+                send(&mut client, "the server is stopping: goodbye\n");
+                close(client);
+                return Served::Stopped;
             }
         };
 
         // -- The try's outcome, never the try itself, goes on the console
-        if is_password(guess.as_bytes(), password.as_bytes()) {
+        if granted {
             println!("client {address}: access granted");
-            send(lines.get_mut(), "access granted\n");
+            send(&mut client, "access granted\n");
             break;
         }
         wrong += 1;
@@ -141,14 +161,15 @@ fn serve(client: TcpStream, address: SocketAddr, password: &str, args: &Args) {
         );
         if wrong == args.tries {
             println!("client {address}: too many tries, connection closed");
-            send(lines.get_mut(), "access denied\ntoo many tries: goodbye\n");
+            send(&mut client, "access denied\ntoo many tries: goodbye\n");
             break;
         }
-        if !send(lines.get_mut(), "access denied\n") {
+        if !send(&mut client, "access denied\n") {
             break;
         }
     }
-    close(lines.into_inner());
+    close(client);
+    Served::Done
 }
 
 /// Whether `guess` is the password, in a time that depends on the length of the
@@ -188,6 +209,13 @@ mod tests {
                 String::from_utf8_lossy(wrong)
             );
         }
+    }
+
+    #[test]
+    fn an_invalid_byte_is_not_the_character_that_replaces_it() {
+        let password = "caf\u{FFFD}".as_bytes();
+        assert!(!is_password(b"caf\xFF", password));
+        assert!(is_password("caf\u{FFFD}".as_bytes(), password));
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! Black-box tests of the password server: its binary, on port 0, over real TCP,
-//! a try per line as `nc` sends them. The password comes from a file or from the
+//! a try per line as `nc` sends them, or one `send()` without a newline as the
+//! page's `tcp_client.py` does. The password comes from a file or from the
 //! environment, as a person gives it.
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::Command;
 use std::thread;
 
-use lab_test::{LineConnection, Program};
+use lab_test::{LineConnection, Program, connect};
 
 const PATH: &str = env!("CARGO_BIN_EXE_password-server");
 /// The first line of this file is `open sesame`; its second line is not the password.
@@ -135,14 +136,39 @@ fn the_line_ending_is_not_part_of_the_try_but_spaces_are() {
 }
 
 #[test]
-fn several_tries_in_one_write_and_a_try_in_pieces() {
+fn several_tries_in_one_write_are_each_answered() {
     let server = server();
     let mut client = LineConnection::connect(server.addr());
-    client.send_bytes(b"one\ntwo\nopen ");
+    client.send_bytes(b"one\ntwo\n");
     assert_eq!(client.read_line(), "access denied");
     assert_eq!(client.read_line(), "access denied");
-    client.send_bytes(b"sesame\n");
-    assert_eq!(client.read_line(), "access granted");
+    assert_eq!(try_password(&mut client, PASSWORD), "access granted");
+}
+
+/// The page's `tcp_client.py`: one `send()` without a newline, then `recv()`.
+#[test]
+fn a_try_without_a_newline_is_answered() {
+    let server = server();
+    let mut client = connect(server.addr());
+    for (guess, answer) in [("open", "access denied\n"), (PASSWORD, "access granted\n")] {
+        client.write_all(guess.as_bytes()).unwrap();
+        let mut reply = [0; 80];
+        let size = client.read(&mut reply).unwrap();
+        assert_eq!(String::from_utf8_lossy(&reply[..size]), answer, "{guess}");
+    }
+}
+
+/// A try is compared as bytes: an invalid byte is not the `�` (U+FFFD) that
+/// shows it when decoded.
+#[test]
+fn an_invalid_byte_does_not_match_the_replacement_character_of_a_password() {
+    let server = start(&[], Some("caf\u{FFFD}"));
+    let mut client = LineConnection::connect(server.addr());
+    client.send_bytes(b"caf\xFF\n");
+    assert_eq!(client.read_line(), "access denied");
+    client.send_bytes(b"caf\xFF");
+    assert_eq!(client.read_line(), "access denied");
+    assert_eq!(try_password(&mut client, "caf\u{FFFD}"), "access granted");
 }
 
 #[test]
@@ -187,19 +213,26 @@ fn invalid_utf8_is_a_wrong_try() {
 }
 
 #[test]
-fn a_huge_line_is_refused_and_the_next_client_is_served() {
+fn a_huge_try_is_one_wrong_try_and_the_client_may_try_again() {
     let server = server();
     let addr = server.addr();
-    let sender = thread::spawn(move || {
-        let mut huge = LineConnection::connect(addr);
-        // The server stops reading after its limit: the rest of the write may be refused.
-        let _ = huge.stream().write_all(&vec![b'x'; 1 << 20]);
-        assert_eq!(
-            huge.read_to_close(),
-            ["line too long (more than 256 bytes): goodbye"]
-        );
-    });
-    sender.join().unwrap();
-    let mut next = LineConnection::connect(addr);
-    assert_eq!(try_password(&mut next, PASSWORD), "access granted");
+    let mut huge = LineConnection::connect(addr);
+    let mut writer = huge.stream().try_clone().unwrap();
+    let sending = thread::spawn(move || writer.write_all(&vec![b'x'; 1 << 20]).unwrap());
+    assert_eq!(huge.read_line(), "access denied");
+    sending.join().unwrap();
+    assert_eq!(try_password(&mut huge, PASSWORD), "access granted");
+}
+
+/// Ctrl-C while a client thinks: the client is told, and the server stops.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_a_client_thinks_tells_it_and_stops_the_server() {
+    let mut server = server();
+    let mut client = LineConnection::connect(server.addr());
+    assert_eq!(try_password(&mut client, "wrong"), "access denied");
+    server.interrupt();
+    assert_eq!(client.read_to_close(), ["the server is stopping: goodbye"]);
+    server.expect_line("Server stopped by the user");
+    assert!(server.wait_exit().success());
 }

@@ -56,9 +56,13 @@ fn main() -> lab_common::Result {
         // -- send() the guess, recv() the answer
         let went_away =
             |e: io::Error| anyhow!("the dealer went away: {}", explain_io(&e, "the dealer"));
-        player.write_all(guess.as_bytes()).map_err(went_away)?;
+        let sent = player.write_all(guess.as_bytes());
+        lab_common::trace::send("player", guess.as_bytes(), &sent);
+        sent.map_err(went_away)?;
         let mut answer = [0; BUFFER];
-        let size = player.read(&mut answer).map_err(went_away)?;
+        let got = player.read(&mut answer);
+        lab_common::trace::recv("player", BUFFER, &got, &answer);
+        let size = got.map_err(went_away)?;
         if size == 0 {
             return Err(anyhow!("the dealer went away before the secret was found").into());
         }

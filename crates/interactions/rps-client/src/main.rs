@@ -53,9 +53,10 @@ fn main() -> lab_common::Result {
 
         // -- send() the move as one line, then receive the reply line
         let server = replies.get_mut();
-        server
-            .write_all(format!("{line}\n").as_bytes())
-            .map_err(went_away)?;
+        let data = format!("{line}\n");
+        let sent = server.write_all(data.as_bytes());
+        lab_common::trace::send("s", data.as_bytes(), &sent);
+        sent.map_err(went_away)?;
         match receive_line(&mut replies, MAX_LINE).map_err(went_away)? {
             Some(reply) => println!("{reply}"),
             None => return Err(anyhow!("the server closed the connection").into()),

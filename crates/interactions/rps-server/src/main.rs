@@ -1,35 +1,39 @@
 //! # Rock, paper, scissors server (client/server interactions page, exercise 2)
 //!
 //! The page asks how rock, paper, scissors would be played as client and server.
-//! Here the server is the other player: for each move a client sends (one line:
-//! `rock`, `paper` or `scissors`, in any case), it draws its own move at random
-//! and replies with one line, both moves' outcome and the score of the connection:
+//! Here the server is the other player: for each move a client sends (`rock`,
+//! `paper` or `scissors`, in any case, as a line or as one `send()` without a
+//! newline, as the page's clients do), it draws its own move at random and replies
+//! with one line, both moves' outcome and the score of the connection:
 //!
 //! ```text
 //! server plays paper: you lose (score: you 0, server 1, draws 0)
 //! ```
 //!
 //! Anything else gets `not a move: play rock, paper or scissors`, and the score
-//! stays as it was. One player at a time.
+//! stays as it was. One player at a time; Ctrl-C while the player thinks tells
+//! them `the server is stopping: goodbye` and stops the server.
 //!
 //! Run it:                 cargo run -p rps-server
 //! In a second terminal:   cargo run -p rps-client
 //!                    or   nc 127.0.0.1 11268        (type rock, paper or scissors)
 //! Try `--seed 7` twice: the server plays the same moves both times.
 
-use std::io::{BufReader, ErrorKind};
 use std::net::TcpStream;
 use std::time::Duration;
 
 use clap::Parser;
-use lab_common::error::explain_io;
-use lab_common::message::{close, printable, receive_line};
+use lab_common::conversation::{Messages, Next};
+use lab_common::message::{close, printable};
 use lab_common::{Server, ServerArgs};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-/// The longest line the server reads: a move is a short word.
+/// The longest message the server reads as a move: a move is a short word.
 const MAX_LINE: usize = 80;
+
+/// The reply to what is not a move.
+const NOT_A_MOVE: &str = "not a move: play rock, paper or scissors";
 
 /// Rock, paper, scissors server: plays against each client and keeps the score.
 #[derive(Parser)]
@@ -108,65 +112,85 @@ fn main() -> lab_common::Result {
             return Ok(());
         };
         println!("player {address} connected");
-        play(player, &mut rng, args.server.timeout());
+        // -- Ctrl-C while the player thinks stops the server too
+        let ctrl_c = || server.stop_requested();
+        if play(player, &mut rng, args.server.timeout(), ctrl_c) == Played::Stopped {
+            println!("Server stopped by the user");
+            return Ok(());
+        }
         println!("player {address} left");
     }
 }
 
-/// Plays with one player until they leave.
-fn play(player: TcpStream, rng: &mut StdRng, timeout: Duration) {
-    // A silent player, or one that never reads our replies, holds us at most `timeout`.
-    let timeouts = player.set_read_timeout(Some(timeout));
-    if let Err(e) = timeouts.and_then(|()| player.set_write_timeout(Some(timeout))) {
-        eprintln!("Cannot talk to the player: {e}");
-        return;
-    }
-    // -- Messages are lines: the BufReader keeps what comes after a line for the next one
-    let mut lines = BufReader::new(player);
+/// How a player's game ended.
+#[derive(PartialEq)]
+enum Played {
+    /// The player left.
+    Left,
+    /// Ctrl-C was pressed while the player was thinking.
+    Stopped,
+}
+
+/// Plays with one player until they leave, or `ctrl_c` answers true while they think.
+fn play(
+    mut player: TcpStream,
+    rng: &mut StdRng,
+    timeout: Duration,
+    mut ctrl_c: impl FnMut() -> bool,
+) -> Played {
+    // -- Each move is one message: a line, or what came before the player waited
+    let mut moves = Messages::new(MAX_LINE);
     let mut score = Score::default();
     loop {
-        let line = match receive_line(&mut lines, MAX_LINE) {
-            Ok(Some(line)) => line,
-            Ok(None) => break, // the player closed the connection
-            Err(e) => {
-                if e.kind() == ErrorKind::InvalidData {
-                    let goodbye = format!("line too long (more than {MAX_LINE} bytes): goodbye\n");
-                    lab_common::send(lines.get_mut(), goodbye);
+        // A silent player, or one that never reads our replies, holds us at most `timeout`.
+        let reply = match moves.next(&mut player, timeout, &mut ctrl_c) {
+            Next::Message(message) => {
+                let line = message.text();
+                println!("player sent \"{}\"", printable(&line));
+                match Move::parse(&line) {
+                    Some(yours) => play_one(yours, rng, &mut score),
+                    None => NOT_A_MOVE.to_string(),
                 }
-                eprintln!("Closing the connection: {}", explain_io(&e, "the player"));
-                break;
             }
-        };
-        println!("player sent \"{}\"", printable(&line));
-
-        let reply = match Move::parse(&line) {
-            Some(yours) => {
-                let mine = [Move::Rock, Move::Paper, Move::Scissors][rng.random_range(0..3)];
-                let outcome = if yours.beats(mine) {
-                    score.you += 1;
-                    "you win"
-                } else if mine.beats(yours) {
-                    score.server += 1;
-                    "you lose"
-                } else {
-                    score.draws += 1;
-                    "a draw"
-                };
-                let Score { you, server, draws } = score;
-                format!(
-                    "server plays {}: {outcome} (score: you {you}, server {server}, draws {draws})",
-                    mine.name()
-                )
+            Next::TooLong => {
+                println!("player sent a message of more than {MAX_LINE} bytes");
+                NOT_A_MOVE.to_string()
             }
-            None => "not a move: play rock, paper or scissors".to_string(),
+            Next::Left => break,
+            Next::Stopped => {
+                lab_common::send(&mut player, "the server is stopping: goodbye\n");
+                close(player);
+                return Played::Stopped;
+            }
         };
         println!("server replies {reply}");
         // -- One reply line per move
-        if !lab_common::send(lines.get_mut(), format!("{reply}\n")) {
+        if !lab_common::send(&mut player, format!("{reply}\n")) {
             break;
         }
     }
-    close(lines.into_inner());
+    close(player);
+    Played::Left
+}
+
+/// The server's move against `yours`, and the reply: the outcome and the score.
+fn play_one(yours: Move, rng: &mut StdRng, score: &mut Score) -> String {
+    let mine = [Move::Rock, Move::Paper, Move::Scissors][rng.random_range(0..3)];
+    let outcome = if yours.beats(mine) {
+        score.you += 1;
+        "you win"
+    } else if mine.beats(yours) {
+        score.server += 1;
+        "you lose"
+    } else {
+        score.draws += 1;
+        "a draw"
+    };
+    let Score { you, server, draws } = score;
+    format!(
+        "server plays {}: {outcome} (score: you {you}, server {server}, draws {draws})",
+        mine.name()
+    )
 }
 
 #[cfg(test)]

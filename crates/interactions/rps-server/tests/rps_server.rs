@@ -1,12 +1,13 @@
 //! Black-box tests of the rock, paper, scissors server: its binary, on port 0,
-//! played over real TCP, a line at a time as `nc` does.
+//! played over real TCP, a line at a time as `nc` does, or one `send()` without a
+//! newline at a time as the page's clients do.
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::thread;
 
-use lab_test::{LineConnection, Program};
+use lab_test::{LineConnection, Program, connect};
 
 const PATH: &str = env!("CARGO_BIN_EXE_rps-server");
 const NOT_A_MOVE: &str = "not a move: play rock, paper or scissors";
@@ -143,10 +144,10 @@ fn the_same_seed_gives_the_same_moves() {
 }
 
 #[test]
-fn several_lines_in_one_write_and_a_line_in_pieces_are_each_one_move() {
+fn several_lines_in_one_write_are_each_one_move() {
     let server = Program::server(PATH, &[]);
     let mut rps = LineConnection::connect(server.addr());
-    rps.send_bytes(b"rock\npaper\nscis");
+    rps.send_bytes(b"rock\npaper\n");
     let mut score = [0; 3];
     for meant in ["rock", "paper"] {
         let reply = parse(&rps.read_line());
@@ -156,10 +157,30 @@ fn several_lines_in_one_write_and_a_line_in_pieces_are_each_one_move() {
             .unwrap()] += 1;
         assert_eq!(reply.score, score);
     }
-    rps.send_bytes(b"sors\n");
-    let reply = parse(&rps.read_line());
-    assert_eq!(reply.outcome, outcome("scissors", &reply.server));
-    assert_eq!(reply.score.iter().sum::<u32>(), 3);
+}
+
+/// The page's clients: one `send()` without a newline, then `recv()`.
+#[test]
+fn a_move_without_a_newline_is_answered() {
+    let server = Program::server(PATH, &[]);
+    let mut rps = connect(server.addr());
+    let mut score = 0;
+    for sent in ["scissors", "nope", "Paper"] {
+        rps.write_all(sent.as_bytes()).unwrap();
+        let mut reply = [0; 200];
+        let size = rps.read(&mut reply).unwrap();
+        let reply = String::from_utf8_lossy(&reply[..size]);
+        let line = reply.strip_suffix('\n').expect("one line");
+        if sent == "nope" {
+            assert_eq!(line, NOT_A_MOVE);
+            continue;
+        }
+        score += 1;
+        let parsed = parse(line);
+        let meant = sent.to_lowercase();
+        assert_eq!(parsed.outcome, outcome(&meant, &parsed.server), "{line}");
+        assert_eq!(parsed.score.iter().sum::<u32>(), score, "{line}");
+    }
 }
 
 #[test]
@@ -199,22 +220,25 @@ fn control_characters_are_shown_escaped_on_the_console() {
 }
 
 #[test]
-fn a_huge_line_is_refused_and_the_next_player_is_served() {
+fn a_huge_message_is_one_answer_and_the_game_goes_on() {
     let server = Program::server(PATH, &[]);
-    let addr = server.addr();
-    let sender = thread::spawn(move || {
-        let mut huge = LineConnection::connect(addr);
-        // The server stops reading after its limit: the rest of the write may be refused.
-        let mut stream = huge.stream();
-        let _ = stream.write_all(&vec![b'x'; 1 << 20]);
-        let last = huge.next_line();
-        assert_eq!(
-            last.as_deref(),
-            Some("line too long (more than 80 bytes): goodbye")
-        );
-        assert_eq!(huge.next_line(), None, "then the server closes");
-    });
-    sender.join().unwrap();
-    let mut next = LineConnection::connect(addr);
-    play_checked(&mut next, &[("scissors", "scissors")], &mut [0; 3]);
+    let mut huge = LineConnection::connect(server.addr());
+    let mut writer = huge.stream().try_clone().unwrap();
+    let sending = thread::spawn(move || writer.write_all(&vec![b'x'; 1 << 20]).unwrap());
+    assert_eq!(huge.read_line(), NOT_A_MOVE);
+    sending.join().unwrap();
+    play_checked(&mut huge, &[("scissors", "scissors")], &mut [0; 3]);
+}
+
+/// Ctrl-C while the player thinks: the player is told, and the server stops.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_the_player_thinks_tells_them_and_stops_the_server() {
+    let mut server = Program::server(PATH, &[]);
+    let mut rps = LineConnection::connect(server.addr());
+    play_checked(&mut rps, &[("rock", "rock")], &mut [0; 3]);
+    server.interrupt();
+    assert_eq!(rps.read_to_close(), ["the server is stopping: goodbye"]);
+    server.expect_line("Server stopped by the user");
+    assert!(server.wait_exit().success());
 }

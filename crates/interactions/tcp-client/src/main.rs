@@ -46,6 +46,8 @@ fn main() -> lab_common::Result {
     }
 
     // -- send(): the message, as bytes
-    client.write_all(data).context("cannot send the message")?;
+    let sent = client.write_all(data);
+    lab_common::trace::send("client", data, &sent);
+    sent.context("cannot send the message")?;
     Ok(())
 }

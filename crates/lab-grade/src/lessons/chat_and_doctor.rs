@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use super::{against, printed};
 use crate::hostile::{self, Service};
-use crate::net::{self, show};
+use crate::net::{self, Conn, show};
 use crate::reference::Handler;
 use crate::stage::{Failure, Needs, Server, Stage, describe_reply};
 use crate::{Kind, Rubric, basics};
@@ -61,7 +61,7 @@ fn read_up_to(stream: &mut TcpStream, len: usize) -> Vec<u8> {
 }
 
 /// Connects as a new client and checks the greeting, byte for byte.
-fn greeted(server: &mut Server, greeting: &str) -> Result<TcpStream, Failure> {
+fn greeted(server: &mut Server, greeting: &str) -> Result<Conn, Failure> {
     let mut client = server.connect("a new client")?;
     let got = read_up_to(&mut client, greeting.len());
     if got == greeting.as_bytes() {
@@ -224,17 +224,13 @@ fn chat_server() -> Rubric {
         .needs(Needs::Flags),
     ];
     stages.extend(hostile::stages(&service));
-    stages.extend(basics::server(
-        "chat-server",
-        PORT,
-        Needs::FlagsAndSignals,
-        None,
-    ));
+    stages.extend(basics::server("chat-server", PORT, Needs::FlagsAndSignals));
     Rubric {
         program: "chat-server",
         lesson: "chat-and-doctor",
         port: PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -351,6 +347,7 @@ fn chat_client() -> Rubric {
         lesson: "chat-and-doctor",
         port: PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -426,12 +423,13 @@ fn doctor(name: &'static str, threaded: bool) -> Rubric {
         ));
     }
     stages.extend(hostile::stages(&service));
-    stages.extend(basics::server(name, PORT, Needs::FlagsAndSignals, None));
+    stages.extend(basics::server(name, PORT, Needs::FlagsAndSignals));
     Rubric {
         program: name,
         lesson: "chat-and-doctor",
         port: PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }

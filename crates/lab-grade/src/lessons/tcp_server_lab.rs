@@ -4,7 +4,6 @@
 //! is acknowledged with `{'clientid': <id>, 'received': <the value>}`.
 
 use std::io::Write;
-use std::net::TcpStream;
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
@@ -27,7 +26,7 @@ pub fn rubrics() -> Vec<Rubric> {
 }
 
 /// The next pickle `reader` gets, decoded and shown as Python's `repr()`.
-fn next_repr(reader: &mut PickleReader<TcpStream>) -> Result<String, String> {
+fn next_repr(reader: &mut PickleReader<crate::net::Conn>) -> Result<String, String> {
     match reader.next_pickle() {
         Received::Pickle(pickle) => loads(&pickle).map(|v| repr(&v)),
         Received::Invalid(why) => Err(format!("bytes that are not a pickle: {why}")),
@@ -39,7 +38,7 @@ fn next_repr(reader: &mut PickleReader<TcpStream>) -> Result<String, String> {
 
 /// A client of the handshake server, past its handshake.
 struct Client {
-    reader: PickleReader<TcpStream>,
+    reader: PickleReader<crate::net::Conn>,
     id: u16,
 }
 
@@ -168,13 +167,13 @@ fn handshake_server() -> Rubric {
         "handshake-server",
         PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "handshake-server",
         lesson: "tcp-server-lab",
         port: PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -320,6 +319,7 @@ fn handshake_client() -> Rubric {
         lesson: "tcp-server-lab",
         port: PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }

@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use clap::Parser;
 use colored::Colorize;
-use lab_common::ServerArgs;
 use lab_common::error::explain_io;
+use lab_common::{ServerArgs, trace};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -91,15 +91,29 @@ async fn accept_clients(listener: TcpListener, in_progress: mpsc::Sender<()>, ti
     let mut number_con: u64 = 0;
     loop {
         // -- .await: this task sleeps until a client connects; the threads run others
+        trace(Some(4), || {
+            (
+                "cs, address = ls.accept().await".into(),
+                "waiting...".into(),
+            )
+        });
         let (mut cs, client_ip_port) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(e) => {
+                trace(Some(5), || ("ls.accept().await".into(), trace::failed(&e)));
                 // Out of file descriptors and the like: give the system a moment.
                 eprintln!("Could not accept a client: {e}");
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
         };
+        trace(Some(5), || {
+            let (id, from) = (trace::id(&cs), trace::addr(client_ip_port));
+            (
+                "cs, address = ls.accept().await".into(),
+                format!("-> socket {id}, client {from}"),
+            )
+        });
         println!("A client has connected to the server!");
         number_con += 1;
         let (ip, port) = (client_ip_port.ip(), client_ip_port.port());
@@ -122,7 +136,12 @@ async fn accept_clients(listener: TcpListener, in_progress: mpsc::Sender<()>, ti
 async fn serve_client(cs: &mut TcpStream, timeout: Duration) {
     // -- Step 6: read the client's message (one read, at most 2048 bytes)
     let mut buffer = vec![0; 2048];
-    let msg = match tokio::time::timeout(timeout, cs.read(&mut buffer)).await {
+    let got = tokio::time::timeout(timeout, cs.read(&mut buffer)).await;
+    trace(Some(6), || match &got {
+        Ok(got) => ("cs.recv(2048).await".into(), trace::received(got, &buffer)),
+        Err(_) => ("cs.recv(2048).await".into(), "-> timed out".into()),
+    });
+    let msg = match got {
         Err(_) => {
             let seconds = timeout.as_secs_f64();
             eprintln!("The client sent nothing for {seconds} s: giving up on it");
@@ -145,7 +164,17 @@ async fn serve_client(cs: &mut TcpStream, timeout: Duration) {
 
     // -- Step 7: send the echo, also bounded: a client that never reads cannot hold us
     let response = format!("ECHO: {msg}\n");
-    match tokio::time::timeout(timeout, cs.write_all(response.as_bytes())).await {
+    let sent = tokio::time::timeout(timeout, cs.write_all(response.as_bytes())).await;
+    trace(Some(7), || {
+        let gave = match &sent {
+            Ok(Ok(())) => format!("-> {} bytes", response.len()),
+            Ok(Err(e)) => trace::failed(e),
+            Err(_) => "-> timed out".into(),
+        };
+        let data = trace::bytes(response.as_bytes());
+        (format!("cs.sendall({data}).await"), gave)
+    });
+    match sent {
         Ok(Ok(())) => {}
         Ok(Err(e)) => eprintln!("Could not send the reply: {}", explain_io(&e, "the client")),
         Err(_) => eprintln!("Could not send the reply: the client did not read it in time"),
@@ -157,8 +186,14 @@ async fn serve_client(cs: &mut TcpStream, timeout: Duration) {
 /// small: ten thousand clients may be closing at once.
 async fn close(mut cs: TcpStream) {
     if cs.shutdown().await.is_err() {
+        trace(None, || {
+            ("cs.close()".into(), "(the client had gone already)".into())
+        });
         return; // already gone
     }
+    trace(None, || {
+        ("cs.shutdown(SHUT_WR).await".into(), String::new())
+    });
     let mut scratch = vec![0; 1024];
     let drain = async {
         let mut left: usize = 1 << 20;
@@ -170,4 +205,15 @@ async fn close(mut cs: TcpStream) {
         }
     };
     let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+    trace(None, || ("cs.close()".into(), String::new()));
+}
+
+/// `--trace`: the call and what it gave, on one line naming the task (by tokio's
+/// id for it) that made the call; `line` runs only when the trace is on.
+fn trace(step: Option<u32>, line: impl FnOnce() -> (String, String)) {
+    if trace::enabled() {
+        let (call, gave) = line();
+        let task = tokio::task::try_id().map(|id| format!("task {id}"));
+        trace::line_for(task.as_deref(), step, &call, &gave);
+    }
 }

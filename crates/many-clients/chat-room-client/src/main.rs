@@ -48,7 +48,10 @@ fn main() -> lab_common::Result {
         let line = line?;
         let line = String::from_utf8_lossy(&line);
         let line = line.trim_end_matches('\r');
-        if let Err(e) = to_room.write_all(format!("{line}\n").as_bytes()) {
+        let data = format!("{line}\n");
+        let sent = to_room.write_all(data.as_bytes());
+        lab_common::trace::send("s", data.as_bytes(), &sent);
+        if let Err(e) = sent {
             println!("Could not send: {}", explain_io(&e, "the server"));
             break;
         }
@@ -56,7 +59,8 @@ fn main() -> lab_common::Result {
 
     // -- Input ended: say so to the room, which then closes the connection; the
     // -- second thread prints the last lines and ends the program
-    let _ = to_room.shutdown(Shutdown::Write);
+    let closed = to_room.shutdown(Shutdown::Write);
+    lab_common::trace::shutdown("s", &closed);
     thread::sleep(args.server.timeout());
     println!("The room did not close in time: leaving anyway");
     Ok(())
@@ -69,6 +73,7 @@ fn print_room(stream: TcpStream) {
     loop {
         match lines.next() {
             Some(Ok(line)) => {
+                lab_common::trace!("f.readline()" => "-> {}", lab_common::trace::bytes(&line));
                 let line = String::from_utf8_lossy(&line);
                 println!("{}", lab_common::printable(line.trim_end_matches('\r')));
             }

@@ -195,7 +195,10 @@ impl<'a> Lines<'a> {
                 .read_until(b'\n', &mut line)
             {
                 // -- The client closed the connection (a last line without \n still counts)
-                Ok(0) if line.is_empty() => return None,
+                Ok(0) if line.is_empty() => {
+                    lab_common::trace!("cs.readline()" => "-> b'' (the client closed its end)");
+                    return None;
+                }
                 Ok(_) if line.ends_with(b"\n") || line.len() as u64 >= MAX_LINE => break,
                 Ok(0) => break,
                 Ok(_) => last_heard = Instant::now(),
@@ -218,6 +221,7 @@ impl<'a> Lines<'a> {
                 }
             }
         }
+        lab_common::trace!("cs.readline()" => "-> {}", lab_common::trace::bytes(&line));
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
         Some(lab_common::printable(text).into_owned())

@@ -136,7 +136,9 @@ pub fn outbox() -> (Outbox, Inbox) {
 pub fn deliver(mut stream: TcpStream, inbox: Inbox) {
     if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_ok() {
         for line in &inbox.lines {
-            if stream.write_all(line.as_bytes()).is_err() {
+            let sent = stream.write_all(line.as_bytes());
+            lab_common::trace::send("cs", line.as_bytes(), &sent);
+            if sent.is_err() {
                 // Gone, or not reading: the reading thread sees the socket close and leaves.
                 let _ = stream.shutdown(Shutdown::Both);
                 break;

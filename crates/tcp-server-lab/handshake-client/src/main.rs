@@ -65,10 +65,10 @@ fn main() -> lab_common::Result {
         // -- pickle.dumps() and send() the value, then recv() and pickle.loads() the reply
         let went_away =
             |e: io::Error| anyhow!("the server went away: {}", explain_io(&e, "the server"));
-        server
-            .get_mut()
-            .write_all(&dumps(&value).map_err(|why| anyhow!(why))?)
-            .map_err(went_away)?;
+        let pickle = dumps(&value).map_err(|why| anyhow!(why))?;
+        let sent = server.get_mut().write_all(&pickle);
+        lab_common::trace::send("s", &pickle, &sent);
+        sent.map_err(went_away)?;
         println!("Sent: {}", repr(&value));
         let reply = receive(&mut server)?;
         println!("Server: {}", printable(&repr(&reply)));

@@ -195,7 +195,9 @@ impl<R: Read> PickleReader<R> {
             }
             // -- recv(): never more than the rest of the 4096 bytes a pickle may have.
             let room = (self.limit - self.pending.len()).min(MAX_ALLOC_MEM);
-            let end = match self.stream.read(&mut buffer[..room]) {
+            let got = self.stream.read(&mut buffer[..room]);
+            lab_common::trace::recv("sock", room, &got, &buffer);
+            let end = match got {
                 Ok(0) => Received::Closed,
                 Ok(n) => {
                     self.pending.extend_from_slice(&buffer[..n]);

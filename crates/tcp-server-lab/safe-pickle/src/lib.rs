@@ -59,6 +59,20 @@ pub fn loads(pickle: &[u8]) -> Result<Value, String> {
 /// [`loads`], for a pickle of up to `limit` bytes ([`MAX_REPLY`] for a server's
 /// acknowledgement).
 pub fn loads_up_to(pickle: &[u8], limit: usize) -> Result<Value, String> {
+    let loaded = load(pickle, limit);
+    if lab_common::trace::enabled() {
+        let gave = match &loaded {
+            Ok(value) => format!("-> {}", lab_common::trace::escaped(&repr::repr(value))),
+            Err(why) => format!("-> refused: {}", lab_common::trace::text(why)),
+        };
+        let call = format!("pickle.loads({})", lab_common::trace::bytes(pickle));
+        lab_common::trace::line(None, &call, &gave);
+    }
+    loaded
+}
+
+/// [`loads_up_to`], without the trace.
+fn load(pickle: &[u8], limit: usize) -> Result<Value, String> {
     if pickle.len() > limit {
         return Err(format!(
             "longer than {limit} bytes ({} bytes)",
@@ -82,6 +96,8 @@ pub fn dumps(value: &Value) -> Result<Vec<u8>, String> {
 pub fn dumps_up_to(value: &Value, limit: usize) -> Result<Vec<u8>, String> {
     let pickle = serde_pickle::value_to_vec(value, serde_pickle::SerOptions::new())
         .map_err(|e| format!("cannot pickle the value: {e}"))?;
+    lab_common::trace!("pickle.dumps({})", lab_common::trace::escaped(&repr::repr(value))
+        => "-> {}", lab_common::trace::bytes(&pickle));
     if pickle.len() > limit {
         return Err(format!(
             "the pickle would have {} bytes, more than the {limit} the other side reads",

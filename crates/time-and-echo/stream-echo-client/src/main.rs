@@ -42,15 +42,18 @@ fn main() -> lab_common::Result {
     }
 
     // -- sendall(): the whole message, then close our side: nothing more will come
-    s.write_all(args.message.as_bytes())
-        .context("cannot send the message")?;
-    s.shutdown(Shutdown::Write)
-        .context("cannot close our side")?;
+    let sent = s.write_all(args.message.as_bytes());
+    lab_common::trace::send("s", args.message.as_bytes(), &sent);
+    sent.context("cannot send the message")?;
+    let closed = s.shutdown(Shutdown::Write);
+    lab_common::trace::shutdown("s", &closed);
+    closed.context("cannot close our side")?;
 
     // -- Receive until the server closes its side: the whole echo
     let mut data = Vec::new();
-    s.read_to_end(&mut data)
-        .map_err(|e| anyhow!("no echo: {}", explain_io(&e, "the server")))?;
+    let got = s.read_to_end(&mut data);
+    lab_common::trace::recv_all("s", &got, &data);
+    got.map_err(|e| anyhow!("no echo: {}", explain_io(&e, "the server")))?;
     println!("Received: {}", String::from_utf8_lossy(&data));
     Ok(())
 }

@@ -43,6 +43,7 @@ fn main() -> lab_common::Result {
             ),
         }
         // -- Close the connection: conn is dropped here
+        lab_common::trace::close("conn");
     }
 
     println!("Server stopped by the user");
@@ -58,14 +59,18 @@ fn echo(conn: &mut TcpStream, timeout: Duration) -> io::Result<u64> {
     let mut total = 0;
     loop {
         // -- recv(): whatever has arrived, up to the buffer's size
-        let size = match conn.read(&mut data) {
+        let got = conn.read(&mut data);
+        lab_common::trace::recv("conn", data.len(), &got, &data);
+        let size = match got {
             Ok(0) => return Ok(total),
             Ok(size) => size,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
         // -- sendall(): all of it back, in order
-        conn.write_all(&data[..size])?;
+        let sent = conn.write_all(&data[..size]);
+        lab_common::trace::send("conn", &data[..size], &sent);
+        sent?;
         total += size as u64;
     }
 }

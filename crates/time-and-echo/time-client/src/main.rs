@@ -32,9 +32,9 @@ fn main() -> lab_common::Result {
 
     // -- Receive until the server closes the connection
     let mut tm = Vec::new();
-    s.take(MAX_REPLY)
-        .read_to_end(&mut tm)
-        .map_err(|e| anyhow!("no time received: {}", explain_io(&e, "the server")))?;
+    let got = s.take(MAX_REPLY).read_to_end(&mut tm);
+    lab_common::trace::recv_all("s", &got, &tm);
+    got.map_err(|e| anyhow!("no time received: {}", explain_io(&e, "the server")))?;
     if tm.is_empty() {
         return Err(anyhow!("the server closed the connection without sending the time").into());
     }

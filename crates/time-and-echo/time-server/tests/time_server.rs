@@ -18,6 +18,7 @@ lab_grade::rubric_tests!(
     [
         listens,
         sends_the_time,
+        sends_the_time_in_a_crlf_line,
         sends_a_nice_day,
         prints_who_connected,
         serves_clients_in_turn,

@@ -49,9 +49,12 @@ fn main() -> lab_common::Result {
     for attempt in 1..=args.tries {
         // -- sendto(): one datagram asks for the time (what it holds does not matter)
         let asked = s.send(b"What time is it?");
+        lab_common::trace::sendto("s", b"What time is it?", server_addr, &asked);
 
         // -- recvfrom(): the answer, if it comes in time
-        match asked.and_then(|_| s.recv(&mut tm)) {
+        let answer = asked.and_then(|_| s.recv(&mut tm));
+        lab_common::trace::recvfrom("s", tm.len(), server_addr, &answer, &tm);
+        match answer {
             Ok(size) => {
                 let tm = String::from_utf8_lossy(&tm[..size]);
                 println!("The time got from the server is {}", tm.trim_end());

@@ -1,16 +1,21 @@
-//! The interactions page's three exercises, plain lines both ways: the password
-//! server and client (port 41268), rock, paper, scissors (11268) and Kalah
-//! (mancala, 11269).
+//! The interactions page's three exercises: the password server and client (port
+//! 41268), rock, paper, scissors (11268) and Kalah (mancala, 11269).
+//!
+//! The grader's clients of the password and rps servers talk as the page's
+//! `tcp_client.py` does, a message being one `send()` without a newline (see
+//! [`Replies::ask`]), and every client here reads a reply as a line or as what
+//! came before a pause: with or without a newline, as the page leaves it open.
 
-use std::io::{self, BufRead, BufReader, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Write};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
 use super::super::{against, printed};
+use lab_common::conversation::{Messages, Next};
+
 use crate::hostile::{self, Service};
-use crate::net::show;
+use crate::net::{Ending, Framed, Replies, describe_all, show};
 use crate::reference::Handler;
 use crate::stage::{Failure, Needs, Server, Stage};
 use crate::{Kind, Rubric, basics};
@@ -41,81 +46,114 @@ pub fn rubrics() -> Vec<Rubric> {
     ]
 }
 
-/// A client of a line-based server.
-struct Lines {
-    reader: BufReader<TcpStream>,
+/// A client of a server that answers each message.
+struct Client {
+    replies: Replies,
 }
 
-impl Lines {
-    fn connect(server: &mut Server) -> Result<Lines, Failure> {
+impl Client {
+    fn connect(server: &mut Server) -> Result<Client, Failure> {
         let stream = server.connect("a new client")?;
-        Ok(Lines {
-            reader: BufReader::new(stream),
+        Ok(Client {
+            replies: Replies::new(stream),
         })
     }
 
-    fn send(&mut self, line: &str) {
-        let _ = self
-            .reader
-            .get_mut()
-            .write_all(format!("{line}\n").as_bytes());
+    /// The client's port, as the server's console shows it.
+    fn port(&self) -> u16 {
+        self.replies
+            .stream()
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
     }
 
-    /// The next line, without its line ending; `Ok(None)` when the server closed.
-    fn next_line(&mut self) -> io::Result<Option<String>> {
-        let mut line = Vec::new();
-        if self.reader.read_until(b'\n', &mut line)? == 0 {
-            return Ok(None);
-        }
-        let line = String::from_utf8_lossy(&line);
-        Ok(Some(line.trim_end_matches(['\r', '\n']).to_string()))
+    /// Sends `message` as the page's clients do, and gives its reply, or a failure
+    /// saying what came instead of `expected`.
+    fn ask(
+        &mut self,
+        server: &mut Server,
+        message: &str,
+        expected: &str,
+    ) -> Result<Framed, Failure> {
+        let reply = self.replies.ask(message.as_bytes(), server.patience);
+        whole(server, reply, &format!("the message {message:?}"), expected)
     }
 
-    /// The next line, or a failure saying what came instead of `expected`.
-    fn line(&mut self, server: &mut Server, sent: &str, expected: &str) -> Result<String, Failure> {
-        match self.next_line() {
-            Ok(Some(line)) => Ok(line),
-            Ok(None) => Err(server.fail(
-                sent,
-                expected,
-                "the connection closed",
-                "answer each line with a line",
-            )),
-            Err(e) => Err(server.fail(
-                sent,
-                expected,
-                e.to_string(),
-                "answer each line with a line",
-            )),
-        }
+    /// Sends `line` with its newline, as `nc` does (a game's moves).
+    fn send_line(&mut self, line: &str) {
+        self.replies.send(format!("{line}\n").as_bytes());
     }
 
-    /// Whether the server closes the connection now (nothing more comes).
-    fn closes(&mut self) -> bool {
-        matches!(self.next_line(), Ok(None))
+    /// The next reply, or a failure saying what came instead of `expected`.
+    fn reply(
+        &mut self,
+        server: &mut Server,
+        sent: &str,
+        expected: &str,
+    ) -> Result<Framed, Failure> {
+        let reply = self.replies.next(server.patience);
+        whole(server, reply, sent, expected)
+    }
+
+    /// What comes until the server closes, goes silent or fails: the last says which.
+    fn rest(&mut self, server: &Server) -> Vec<Framed> {
+        self.replies.rest(server.patience)
     }
 }
 
-/// A stage that expects the line `expected` in answer to `line`.
+/// `reply` if one came (a line, or what came before a pause or the close), else
+/// a failure that shows what came.
+fn whole(
+    server: &mut Server,
+    reply: Framed,
+    sent: &str,
+    expected: &str,
+) -> Result<Framed, Failure> {
+    if reply.came() {
+        return Ok(reply);
+    }
+    let hint = if matches!(reply.ending, Ending::Silent(_)) {
+        "answer each message, also one without a newline: the page's client sends it in one send() and waits for the answer"
+    } else {
+        "answer each message the client sends"
+    };
+    Err(server.fail(sent, expected, reply.describe(), hint))
+}
+
+/// Whether the reply `got` says `expected`, whatever the case, the spaces
+/// around it and a final `.` or `!`.
+fn says(got: &str, expected: &str) -> bool {
+    got.trim()
+        .trim_end_matches(['.', '!'])
+        .trim_end()
+        .eq_ignore_ascii_case(expected)
+}
+
+/// A stage that expects `expected` in answer to `message`.
 fn expect_answer(
     server: &mut Server,
-    client: &mut Lines,
-    line: &str,
+    client: &mut Client,
+    message: &str,
     expected: &str,
     hint: &str,
 ) -> Result<(), Failure> {
-    client.send(line);
-    let sent = format!("the line {line:?}");
-    let got = client.line(server, &sent, &format!("the line {expected:?}"))?;
-    if got == expected {
+    let wanted = format!("{expected:?}, with or without a newline");
+    let reply = client.ask(server, message, &wanted)?;
+    if says(&reply.text(), expected) {
         return Ok(());
     }
     Err(server.fail(
-        sent,
-        format!("the line {expected:?}"),
-        format!("{got:?}"),
+        format!("the message {message:?}"),
+        wanted,
+        reply.describe(),
         hint,
     ))
+}
+
+/// Whether `rest`, what came after a reply, is the connection closing, and nothing else.
+fn closed_at_once(rest: &[Framed]) -> bool {
+    matches!(rest, [last] if last.ending == Ending::Closed && last.data.is_empty())
 }
 
 fn listens() -> Stage {
@@ -126,7 +164,7 @@ fn listens() -> Stage {
 
 fn password_server() -> Rubric {
     let serve: hostile::Serve = Arc::new(|server: &mut Server, delay: Duration| {
-        let mut client = Lines::connect(server)?;
+        let mut client = Client::connect(server)?;
         if !delay.is_zero() {
             thread::sleep(delay);
         }
@@ -149,21 +187,22 @@ fn password_server() -> Rubric {
             "the password gets `access granted`, then the connection closes",
             |ctx| {
                 let mut server = ctx.server(&[])?;
-                let mut client = Lines::connect(&mut server)?;
+                let mut client = Client::connect(&mut server)?;
                 expect_answer(
                     &mut server,
                     &mut client,
                     PASSWORD,
                     "access granted",
-                    "compare the try, without its newline, with the password",
+                    "compare what the client sent (without a newline, if one ends it) with the password",
                 )?;
-                if client.closes() {
+                let rest = client.rest(&server);
+                if closed_at_once(&rest) {
                     return Ok(());
                 }
                 Err(server.fail(
                     "the password",
                     "the connection closed after `access granted`",
-                    "it stayed open",
+                    format!("after `access granted`: {}", describe_all(&rest)),
                     "close the connection once access is granted",
                 ))
             },
@@ -173,7 +212,7 @@ fn password_server() -> Rubric {
             "a wrong password gets `access denied`, and the client may try again",
             |ctx| {
                 let mut server = ctx.server(&[])?;
-                let mut client = Lines::connect(&mut server)?;
+                let mut client = Client::connect(&mut server)?;
                 expect_answer(
                     &mut server,
                     &mut client,
@@ -195,8 +234,8 @@ fn password_server() -> Rubric {
             "the third wrong try gets `access denied` and `too many tries: goodbye`, then the connection closes",
             |ctx| {
                 let mut server = ctx.server(&[])?;
-                let mut client = Lines::connect(&mut server)?;
-                for guess in ["one", "two", "three"] {
+                let mut client = Client::connect(&mut server)?;
+                for guess in ["one", "two"] {
                     expect_answer(
                         &mut server,
                         &mut client,
@@ -205,16 +244,27 @@ fn password_server() -> Rubric {
                         "a wrong try gets `access denied`",
                     )?;
                 }
+                // The last answer and the goodbye may come as two lines, or as
+                // one piece (two send()s without a newline): all that comes counts.
                 let sent = "three wrong tries";
-                let got = client.line(&mut server, sent, "`too many tries: goodbye`")?;
-                if got == "too many tries: goodbye" && client.closes() {
+                let expected =
+                    "`access denied` and `too many tries: goodbye`, then the connection closed";
+                let mut all = vec![client.ask(&mut server, "three", expected)?];
+                all.extend(client.rest(&server));
+                let said: Vec<String> = all.iter().map(Framed::text).collect();
+                let said = said.join("\n").to_lowercase();
+                let closed = all.last().is_some_and(|r| r.ending == Ending::Closed);
+                if said.trim_start().starts_with("access denied")
+                    && said.contains("too many tries")
+                    && closed
+                {
                     return Ok(());
                 }
                 Err(server.fail(
                     sent,
-                    "the line `too many tries: goodbye`, then the connection closed",
-                    format!("{got:?}"),
-                    "after 3 wrong tries, say goodbye and close",
+                    expected,
+                    describe_all(&all),
+                    "after 3 wrong tries, say `access denied` and `too many tries: goodbye`, and close",
                 ))
             },
         ),
@@ -223,13 +273,8 @@ fn password_server() -> Rubric {
             "the console shows each try's outcome, never the password or what was typed",
             |ctx| {
                 let mut server = ctx.server(&[])?;
-                let mut client = Lines::connect(&mut server)?;
-                let port = client
-                    .reader
-                    .get_ref()
-                    .local_addr()
-                    .map(|a| a.port())
-                    .unwrap_or_default();
+                let mut client = Client::connect(&mut server)?;
+                let port = client.port();
                 expect_answer(
                     &mut server,
                     &mut client,
@@ -270,29 +315,38 @@ fn password_server() -> Rubric {
         "password-server",
         PASSWORD_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "password-server",
         lesson: "interactions",
         port: PASSWORD_PORT,
         kind: Kind::TcpServer,
+        env: vec![("LAB_PASSWORD", PASSWORD)],
         stages,
     }
 }
 
-/// A line-based server for one client: answers each line it receives with the
-/// next of `answers` (sent as they are), then closes. Gives back the lines, one a line.
+/// A server for one client: answers each message it receives (a line, or one
+/// `send()` without a newline, as the page's clients send it: lab-common's
+/// framing) with the next of `answers` (sent as they are), then closes. Gives
+/// back the messages, one a line.
 fn answering(answers: &'static [&'static str]) -> Handler {
     Arc::new(move |stream| {
+        let patience = stream
+            .read_timeout()
+            .ok()
+            .flatten()
+            .unwrap_or(Duration::from_secs(10));
+        let mut messages = Messages::new(4096);
         let mut received = Vec::new();
-        let mut reader = BufReader::new(&*stream);
         for answer in answers {
-            match reader.read_until(b'\n', &mut received) {
-                Ok(n) if n > 0 => {}
-                _ => break,
+            match messages.next(stream, patience, || false) {
+                Next::Message(message) => received.extend_from_slice(message.bytes()),
+                Next::TooLong => received.extend_from_slice(b"(a message of more than 4096 bytes)"),
+                Next::Left | Next::Stopped => break,
             }
-            if (&*stream).write_all(answer.as_bytes()).is_err() {
+            received.push(b'\n');
+            if stream.write_all(answer.as_bytes()).is_err() {
                 break;
             }
         }
@@ -366,6 +420,7 @@ fn password_client() -> Rubric {
         lesson: "interactions",
         port: PASSWORD_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -418,20 +473,19 @@ fn check_rps(reply: &str, theirs: &str, score: [u32; 3]) -> Result<[u32; 3], Str
 }
 
 /// Plays `moves` on `client`, checking each reply and the score kept.
-fn play_rps(server: &mut Server, client: &mut Lines, moves: &[&str]) -> Result<(), Failure> {
+fn play_rps(server: &mut Server, client: &mut Client, moves: &[&str]) -> Result<(), Failure> {
     let mut score = [0; 3];
     for played in moves {
-        client.send(played);
         let sent = format!("the move {played:?}");
         let expected = "`server plays <move>: <outcome> (score: you <n>, server <m>, draws <k>)`";
-        let reply = client.line(server, &sent, expected)?;
+        let reply = client.ask(server, played, expected)?;
         let theirs = played.trim().to_lowercase();
-        score = check_rps(&reply, &theirs, score).map_err(|why| {
+        score = check_rps(reply.text().trim(), &theirs, score).map_err(|why| {
             server.fail(
                 &sent,
                 expected,
-                format!("{reply:?}: {why}"),
-                "one line per move: the server's move, the outcome, the score kept for this connection",
+                format!("{}: {why}", reply.describe()),
+                "one reply per move: the server's move, the outcome, the score kept for this connection",
             )
         })?;
     }
@@ -440,7 +494,7 @@ fn play_rps(server: &mut Server, client: &mut Lines, moves: &[&str]) -> Result<(
 
 fn rps_server() -> Rubric {
     let serve: hostile::Serve = Arc::new(|server: &mut Server, delay: Duration| {
-        let mut client = Lines::connect(server)?;
+        let mut client = Client::connect(server)?;
         if !delay.is_zero() {
             thread::sleep(delay);
         }
@@ -457,7 +511,7 @@ fn rps_server() -> Rubric {
             "answers each move with `server plays <move>: <outcome> (score: ...)`, the score kept",
             |ctx| {
                 let mut server = ctx.server(&[])?;
-                let mut client = Lines::connect(&mut server)?;
+                let mut client = Client::connect(&mut server)?;
                 play_rps(
                     &mut server,
                     &mut client,
@@ -470,7 +524,7 @@ fn rps_server() -> Rubric {
             "`ROCK` and ` Paper ` are moves too",
             |ctx| {
                 let mut server = ctx.server(&[])?;
-                let mut client = Lines::connect(&mut server)?;
+                let mut client = Client::connect(&mut server)?;
                 play_rps(&mut server, &mut client, &["ROCK", " Paper ", "sCiSsOrS"])
             },
         ),
@@ -479,14 +533,14 @@ fn rps_server() -> Rubric {
             "anything else gets `not a move: play rock, paper or scissors`, the score unchanged",
             |ctx| {
                 let mut server = ctx.server(&[])?;
-                let mut client = Lines::connect(&mut server)?;
+                let mut client = Client::connect(&mut server)?;
                 for bad in ["lizard", "", "rockpaper"] {
                     expect_answer(
                         &mut server,
                         &mut client,
                         bad,
                         NOT_A_MOVE,
-                        "a line that is not a move gets the exercise's answer",
+                        "a message that is not a move gets the exercise's answer",
                     )?;
                 }
                 // The score starts from nothing still.
@@ -499,13 +553,13 @@ fn rps_server() -> Rubric {
         "rps-server",
         RPS_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "rps-server",
         lesson: "interactions",
         port: RPS_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -579,6 +633,7 @@ fn rps_client() -> Rubric {
         lesson: "interactions",
         port: RPS_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
@@ -587,20 +642,28 @@ fn rps_client() -> Rubric {
 /// connection closes first.
 fn read_to(
     server: &mut Server,
-    player: &mut Lines,
+    player: &mut Client,
     sent: &str,
     starts: &[&str],
 ) -> Result<Option<String>, Failure> {
+    let starting = |reply: &Framed| {
+        let text = reply.text();
+        starts.iter().any(|s| text.starts_with(s)).then_some(text)
+    };
     loop {
-        match player.next_line() {
-            Ok(Some(line)) if starts.iter().any(|s| line.starts_with(s)) => return Ok(Some(line)),
-            Ok(Some(_)) => {}
-            Ok(None) => return Ok(None),
-            Err(e) => {
+        let reply = player.replies.next(server.patience);
+        match reply.ending {
+            Ending::Newline | Ending::Quiet => {
+                if let Some(text) = starting(&reply) {
+                    return Ok(Some(text));
+                }
+            }
+            Ending::Closed => return Ok(starting(&reply)),
+            _ => {
                 return Err(server.fail(
                     sent,
                     format!("a line starting with one of {starts:?}"),
-                    e.to_string(),
+                    reply.describe(),
                     "send the player to move the prompt `Your move (pit 1-6): `",
                 ));
             }
@@ -611,17 +674,17 @@ fn read_to(
 /// Seats two players (after `delay`) and gives back player 1, prompted to move,
 /// and player 2. A player 1 left from before is found out once the game starts:
 /// then the second client is player 1 of the next game, and a third comes.
-fn seat_two(server: &mut Server, delay: Duration) -> Result<(Lines, Lines), Failure> {
-    let mut one = Lines::connect(server)?;
+fn seat_two(server: &mut Server, delay: Duration) -> Result<(Client, Client), Failure> {
+    let mut one = Client::connect(server)?;
     if !delay.is_zero() {
         thread::sleep(delay);
     }
-    let mut two = Lines::connect(server)?;
+    let mut two = Client::connect(server)?;
     let sent = "two players";
     if read_to(server, &mut one, sent, &[PROMPT])?.is_some() {
         return Ok((one, two));
     }
-    let three = Lines::connect(server)?;
+    let three = Client::connect(server)?;
     match read_to(server, &mut two, sent, &[PROMPT])? {
         Some(_) => Ok((two, three)),
         None => Err(server.fail(
@@ -635,14 +698,14 @@ fn seat_two(server: &mut Server, delay: Duration) -> Result<(Lines, Lines), Fail
 
 /// Plays a whole game against the computer, taking at each prompt the next pit
 /// in turn (an empty pit gets the prompt again); gives back the `Game over: ` line.
-fn play_mancala(server: &mut Server, me: &mut Lines) -> Result<String, Failure> {
+fn play_mancala(server: &mut Server, me: &mut Client) -> Result<String, Failure> {
     let sent = "a whole game against the computer, pits 1 to 6 in turn";
     let mut pit = 1;
     for _ in 0..400 {
         match read_to(server, me, sent, &[PROMPT, "Game over: "])? {
             Some(line) if line.starts_with("Game over: ") => return Ok(line),
             Some(_) => {
-                me.send(&pit.to_string());
+                me.send_line(&pit.to_string());
                 pit = pit % 6 + 1;
             }
             None => {
@@ -687,15 +750,15 @@ fn mancala_server() -> Rubric {
                 let mut server = ctx.server(&[])?;
                 let (mut one, _two) = seat_two(&mut server, Duration::ZERO)?;
                 for bad in ["three", "0", "7"] {
-                    one.send(bad);
+                    one.send_line(bad);
                     let sent = format!("the move {bad:?}");
-                    let why = one.line(&mut server, &sent, "a line saying what is wrong")?;
+                    let why = one.reply(&mut server, &sent, "a line saying what is wrong")?;
                     let again = read_to(&mut server, &mut one, &sent, &[PROMPT])?;
-                    if why.starts_with(PROMPT) || again.is_none() {
+                    if why.text().starts_with(PROMPT) || again.is_none() {
                         return Err(server.fail(
                             sent,
                             format!("a line saying what is wrong, then {PROMPT:?} again"),
-                            format!("{why:?}"),
+                            why.describe(),
                             "tell the player what is wrong with the move, and ask again",
                         ));
                     }
@@ -708,7 +771,7 @@ fn mancala_server() -> Rubric {
             "a whole game (`--vs-computer`) ends with `Game over: ` and the stores as `<a> to <b>`",
             |ctx| {
                 let mut server = ctx.server(&["--vs-computer"])?;
-                let mut me = Lines::connect(&mut server)?;
+                let mut me = Client::connect(&mut server)?;
                 let over = play_mancala(&mut server, &mut me)?;
                 let stores: Vec<u32> = over
                     .split(|c: char| !c.is_ascii_digit())
@@ -741,13 +804,13 @@ fn mancala_server() -> Rubric {
         "mancala-server",
         MANCALA_PORT,
         Needs::FlagsAndSignals,
-        None,
     ));
     Rubric {
         program: "mancala-server",
         lesson: "interactions",
         port: MANCALA_PORT,
         kind: Kind::TcpServer,
+        env: Vec::new(),
         stages,
     }
 }
@@ -814,6 +877,7 @@ fn mancala_client() -> Rubric {
         lesson: "interactions",
         port: MANCALA_PORT,
         kind: Kind::Client,
+        env: Vec::new(),
         stages,
     }
 }
