@@ -296,6 +296,7 @@ impl Messages {
             } else {
                 let left = waiting.saturating_duration_since(Instant::now());
                 if left.is_zero() {
+                    trace!("cs.recv({CHUNK})" => "-> timed out");
                     let seconds = timeout.as_secs_f64();
                     eprintln!("The client sent nothing for {seconds} s: giving up on it");
                     return Next::Left;
@@ -307,7 +308,11 @@ impl Messages {
                 return Next::Left;
             }
             // -- recv(): what has come, in pieces of at most CHUNK bytes
-            match stream.read(&mut chunk) {
+            let read = stream.read(&mut chunk);
+            if trace::enabled() && !read.as_ref().is_err_and(|e| is_quiet(e.kind())) {
+                trace::recv_line(None, "cs", CHUNK, &read, &chunk);
+            }
+            match read {
                 // The client closed its side: what came before is its last message.
                 Ok(0) if started => return self.take_all(),
                 Ok(0) => return Next::Left,
@@ -321,6 +326,8 @@ impl Messages {
                 {
                     // A pause after the start of a message: the client waits for the answer.
                     if started {
+                        let ms = QUIET.as_millis();
+                        trace!("cs.recv({CHUNK})" => "nothing more for {ms} ms: the message ends");
                         return self.take_all();
                     }
                     if stop() {

@@ -277,6 +277,7 @@ impl Report {
                             "crash": failure.crash,
                             "exit": failure.exit,
                             "output": failure.output,
+                            "trace": failure.trace,
                             "text": failure.to_string(),
                         });
                     }

@@ -117,6 +117,9 @@ impl Launch {
             .env("FORCE_COLOR", "1")
             .env("CLICOLOR_FORCE", "1")
             .env_remove("NO_COLOR");
+        // A program built on lab-common traces its socket calls (on stderr): a
+        // failure shows them. Other programs ignore it.
+        command.env(lab_common::trace::ENV, "1");
         // What the grader's startup module reads (a Python program's sockets moved
         // to loopback and to this port); other programs ignore it.
         if self.port != PortChoice::Zero && port != "0" {
@@ -213,6 +216,44 @@ pub fn free_port(udp: bool) -> io::Result<u16> {
     ))
 }
 
+/// A line the program printed: its console's, or its trace's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Printed {
+    Console(String),
+    Trace(String),
+}
+
+/// Takes the trace lines out of the program's output. A trace line starts with
+/// `trace  `; it may also come right after a prompt that has no newline
+/// (`Password: trace  step 6 ...`), as stderr and stdout share the pipe: the
+/// prompt is then joined to the next console line, as a person would see it
+/// without the trace.
+#[derive(Debug, Default)]
+struct TraceSplit {
+    pending: String,
+}
+
+impl TraceSplit {
+    fn line(&mut self, line: String) -> Vec<Printed> {
+        match line.find(lab_common::trace::MARKER) {
+            Some(0) => vec![Printed::Trace(line)],
+            Some(at) => {
+                self.pending.push_str(&line[..at]);
+                vec![Printed::Trace(line[at..].to_string())]
+            }
+            None => {
+                let mut whole = std::mem::take(&mut self.pending);
+                whole.push_str(&line);
+                vec![Printed::Console(whole)]
+            }
+        }
+    }
+
+    fn rest(self) -> Option<Printed> {
+        (!self.pending.is_empty()).then_some(Printed::Console(self.pending))
+    }
+}
+
 /// Why a wait ended without what it waited for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Waited {
@@ -236,15 +277,28 @@ impl std::fmt::Display for Waited {
 pub struct Program {
     child: Child,
     stdin: Option<ChildStdin>,
-    lines: Receiver<String>,
+    lines: Receiver<Printed>,
     seen: Vec<String>,
+    traces: Vec<String>,
     addr: Option<SocketAddr>,
     status: Option<ExitStatus>,
 }
 
 impl Program {
     /// Starts `command` with its standard streams piped; it waits for nothing.
-    pub fn spawn(mut command: Command) -> io::Result<Program> {
+    /// Its trace lines, if it traces, come apart from its console lines
+    /// ([`Program::traces`]).
+    pub fn spawn(command: Command) -> io::Result<Program> {
+        Program::start(command, true)
+    }
+
+    /// [`Program::spawn`], but the trace lines stay among the console lines, in
+    /// the order they came: for a test of the trace itself.
+    pub fn spawn_with_traces_inline(command: Command) -> io::Result<Program> {
+        Program::start(command, false)
+    }
+
+    fn start(mut command: Command, split_traces: bool) -> io::Result<Program> {
         // One pipe for both stdout and stderr (as `2>&1` does).
         let (console, writer) = io::pipe()?;
         command
@@ -264,15 +318,24 @@ impl Program {
         let mut child = spawned?;
         let (tx, lines) = channel();
         thread::spawn(move || {
+            let mut split = TraceSplit::default();
             // Lossy: a program may print what a client sent, valid UTF-8 or not.
             for line in BufReader::new(console).split(b'\n') {
                 let Ok(line) = line else { break };
                 let line = String::from_utf8_lossy(&line)
                     .trim_end_matches('\r')
                     .to_string();
-                if tx.send(line).is_err() {
-                    break;
+                let printed = if split_traces {
+                    split.line(line)
+                } else {
+                    vec![Printed::Console(line)]
+                };
+                if printed.into_iter().any(|p| tx.send(p).is_err()) {
+                    return;
                 }
+            }
+            if let Some(rest) = split.rest() {
+                let _ = tx.send(rest);
             }
         });
         let stdin = child.stdin.take();
@@ -281,6 +344,7 @@ impl Program {
             stdin,
             lines,
             seen: Vec::new(),
+            traces: Vec::new(),
             addr: None,
             status: None,
         })
@@ -295,21 +359,31 @@ impl Program {
         udp: bool,
         limit: Duration,
     ) -> Result<Program, StartError> {
+        // Another program listening there would answer in this program's place.
+        let held = |port: u16| {
+            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+            !udp && std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
+        };
         let port = match launch.port {
             PortChoice::Placeholder | PortChoice::Moved => {
-                free_port(udp).map_err(StartError::NoPort)?
+                // A port the grader chose: another program that took it meanwhile
+                // (on a busy machine) is no fault of this one's: choose again.
+                let mut port = free_port(udp).map_err(StartError::NoPort)?;
+                for _ in 0..5 {
+                    if !held(port) {
+                        break;
+                    }
+                    port = free_port(udp).map_err(StartError::NoPort)?;
+                }
+                port
             }
             PortChoice::Zero => 0,
             PortChoice::Lesson(port) => port,
         };
-        let known = (port != 0).then(|| SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
-        // Another program listening there would answer in this program's place.
-        let held = known.filter(|_| !udp).is_some_and(|addr| {
-            std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(1)).is_ok()
-        });
-        if held {
+        if port != 0 && held(port) {
             return Err(StartError::PortHeld(port));
         }
+        let known = (port != 0).then(|| SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
         // Taken already (a connection of the copy before in TIME_WAIT, another
         // program): that it is taken will not say that this program took it.
         let taken_before = known.is_some_and(|addr| port_taken(addr, udp));
@@ -374,15 +448,30 @@ impl Program {
     }
 
     /// The next line the program prints, waiting at most `limit`.
+    /// The trace lines (`LAB_TRACE`, of a program built on `lab-common`) come
+    /// apart, in [`Program::traces`].
     pub fn next_line(&mut self, limit: Duration) -> Result<String, Waited> {
-        match self.lines.recv_timeout(limit) {
-            Ok(line) => {
-                self.seen.push(line.clone());
-                Ok(line)
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(Printed::Console(line)) => {
+                    self.seen.push(line.clone());
+                    return Ok(line);
+                }
+                Ok(Printed::Trace(line)) => self.traces.push(line),
+                Err(RecvTimeoutError::Timeout) => return Err(Waited::TimedOut(limit)),
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(Waited::Exited(self.reap(limit)));
+                }
             }
-            Err(RecvTimeoutError::Timeout) => Err(Waited::TimedOut(limit)),
-            Err(RecvTimeoutError::Disconnected) => Err(Waited::Exited(self.reap(limit))),
         }
+    }
+
+    /// The trace lines read so far: each socket call of a program built on
+    /// `lab-common`, which the grader starts with `LAB_TRACE=1`.
+    pub fn traces(&self) -> &[String] {
+        &self.traces
     }
 
     /// Waits (at most `limit`) for the next line that `matches` accepts.
@@ -660,6 +749,28 @@ mod tests {
                 .output()
                 .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).starts_with("Python 3"))
         })
+    }
+
+    #[test]
+    fn trace_lines_come_apart_and_a_prompt_joins_the_next_line() {
+        let mut split = TraceSplit::default();
+        let console = |s: &str| Printed::Console(s.to_string());
+        let trace = |s: &str| Printed::Trace(s.to_string());
+        assert_eq!(split.line("hello".into()), [console("hello")]);
+        assert_eq!(
+            split.line("trace  step 1  ls = socket()".into()),
+            [trace("trace  step 1  ls = socket()")]
+        );
+        assert_eq!(
+            split.line("Password: trace  step 7  s.sendall(b'x')".into()),
+            [trace("trace  step 7  s.sendall(b'x')")]
+        );
+        assert_eq!(
+            split.line("access granted".into()),
+            [console("Password: access granted")]
+        );
+        assert_eq!(split.line("> trace  x".into()), [trace("trace  x")]);
+        assert_eq!(split.rest(), Some(console("> ")));
     }
 
     #[test]

@@ -16,6 +16,9 @@ use crate::runner::{Launch, Program, StartError, Waited, describe};
 /// How many of the program's last lines a failure shows.
 pub const TAIL: usize = 12;
 
+/// How many of the program's last trace lines a failure shows.
+pub const TRACE_TAIL: usize = 16;
+
 /// How many times its patience the grader waits for a program to start.
 pub const STARTUP: u32 = 3;
 
@@ -213,6 +216,9 @@ pub struct Failure {
     /// The program could not be started at all (not found, a SyntaxError, a
     /// missing module, a bind error): no other stage can say more.
     pub cannot_start: bool,
+    /// The program's last socket calls, as its trace shows them (a program
+    /// built on `lab-common`; the grader starts every program with `LAB_TRACE=1`).
+    pub trace: Vec<String>,
 }
 
 impl Failure {
@@ -237,6 +243,8 @@ impl Failure {
     pub fn with_output(mut self, program: &mut Program) -> Failure {
         program.settle();
         self.exit = program.exited().map(describe);
+        let traces = program.traces();
+        self.trace = traces[traces.len().saturating_sub(TRACE_TAIL)..].to_vec();
         let seen = program.seen();
         self.output = seen[seen.len().saturating_sub(TAIL)..].to_vec();
         self.crash = crash_line(seen);
@@ -276,6 +284,16 @@ impl fmt::Display for Failure {
             for line in &self.output {
                 // The program's own text: never let it drive the reader's terminal.
                 writeln!(f, "           | {}", lab_common::printable(&plain(line)))?;
+            }
+        }
+        if !self.trace.is_empty() {
+            writeln!(f, "{:>9}: its last socket calls:", "trace")?;
+            for line in &self.trace {
+                let call = plain(line);
+                let call = call
+                    .strip_prefix(lab_common::trace::MARKER)
+                    .unwrap_or(&call);
+                writeln!(f, "           | {}", lab_common::printable(call))?;
             }
         }
         Ok(())
@@ -631,6 +649,13 @@ impl Server {
             describe_reply(reply),
             hint,
         ))
+    }
+
+    /// Every console line the server has printed by now (after letting the
+    /// lines on their way come), colour codes removed.
+    pub fn console(&mut self) -> Vec<String> {
+        self.program.settle();
+        self.program.seen().iter().map(|l| plain(l)).collect()
     }
 
     /// Waits for a console line that `matches` accepts (colour codes removed).

@@ -117,6 +117,24 @@ fn a_reply_without_its_space_fails_the_reply_stage_only() {
     let failure = failure(&report, "replies");
     assert_eq!(failure.got, r#""ECHO:Test\n", then the connection closed"#);
     assert!(failure.hint.contains("differs from byte 5"), "{failure}");
+    // Built on lab-common, it traces its socket calls: the report shows them,
+    // apart from its console.
+    let calls = failure.trace.join("\n");
+    assert!(
+        calls.contains("cs.recv(2048)") && calls.contains("b'Test'"),
+        "{failure}"
+    );
+    assert!(calls.contains("b'ECHO:Test\\n'"), "{failure}");
+    assert!(
+        failure.output.iter().all(|l| !l.starts_with("trace")),
+        "{failure}"
+    );
+    assert!(
+        failure
+            .to_string()
+            .contains("    trace: its last socket calls:"),
+        "{failure}"
+    );
     assert!(!report.passed());
 }
 

@@ -310,3 +310,39 @@ fn the_pages_diffs_show_no_header_lines() {
         "expected the pages' diff commands, found {diffs}"
     );
 }
+
+/// The many-clients page's chart, as committed: each client count measured is a
+/// label, both axes say they are logarithmic, and the three servers have markers of
+/// their own (8 points each, and one in the legend).
+#[test]
+fn the_page_s_chart_labels_every_count_and_marks_every_server() {
+    let svg = std::fs::read_to_string(root().join("docs/many-clients-sweep.svg")).unwrap();
+    let texts: Vec<&str> = svg
+        .split("<text ")
+        .skip(1)
+        .filter_map(|t| t.split('>').nth(1))
+        .map(|t| t.split('<').next().unwrap_or_default().trim())
+        .collect();
+    for count in ["1", "2", "4", "8", "16", "32", "64", "128"] {
+        assert!(
+            texts.contains(&count),
+            "no label {count} on the chart: {texts:?}"
+        );
+    }
+    for axis in [
+        "clients at once (log scale",
+        "requests per second (log scale",
+    ] {
+        assert!(
+            texts.iter().any(|t| t.starts_with(axis)),
+            "expected an axis named {axis:?}..., got {texts:?}"
+        );
+    }
+    // echo-server2: circles; the threaded server: triangles (polygons).
+    assert_eq!(svg.matches("<circle ").count(), 9, "echo-server2's circles");
+    assert_eq!(
+        svg.matches("<polygon ").count(),
+        9,
+        "the threaded server's triangles"
+    );
+}

@@ -351,11 +351,8 @@ fn the_password_programs_trace_the_length_of_a_password_never_the_password() {
     server.expect_line_containing("cs.close()");
     assert_traced(&client, "s.sendall((8 bytes, not shown))");
     assert_traced(&client, "s.sendall((7 bytes, not shown))");
-    assert_traced(
-        server.seen(),
-        "f.readline()                              -> (7 characters, not shown)",
-    );
-    assert_traced(server.seen(), "-> (6 characters, not shown)");
+    assert_traced(server.seen(), "-> 8 bytes (8 bytes, not shown)");
+    assert_traced(server.seen(), "-> 7 bytes (7 bytes, not shown)");
     for line in trace_lines(server.seen())
         .into_iter()
         .chain(trace_lines(&client))
@@ -365,4 +362,29 @@ fn the_password_programs_trace_the_length_of_a_password_never_the_password() {
             "a trace line shows a password: {line}"
         );
     }
+}
+
+#[test]
+fn interactions_password_server_traces_a_try_without_a_newline_but_never_the_try() {
+    let mut command = Command::new(program("password-server"));
+    command
+        .args(["--port", "0", "--trace"])
+        .env("LAB_PASSWORD", "open sesame");
+    let mut server = Program::spawn(command);
+    server.wait_listening();
+    // The page's tcp_client.py: one send() without a newline, then recv().
+    let mut client = lab_test::connect(server.addr());
+    client.write_all(b"open sesame").unwrap();
+    assert_eq!(lab_test::read_once(&mut client), "access granted\n");
+    server.expect_line_containing("access granted");
+    assert_in_order(
+        server.seen(),
+        &[
+            "cs.recv(4096)",
+            "-> 11 bytes",
+            "nothing more for 100 ms: the message ends",
+        ],
+    );
+    let console = server.seen().join("\n");
+    assert!(!console.contains("sesame"), "{console}");
 }

@@ -5,7 +5,7 @@
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::Command;
 use std::thread;
 
@@ -152,9 +152,7 @@ fn a_try_without_a_newline_is_answered() {
     let mut client = connect(server.addr());
     for (guess, answer) in [("open", "access denied\n"), (PASSWORD, "access granted\n")] {
         client.write_all(guess.as_bytes()).unwrap();
-        let mut reply = [0; 80];
-        let size = client.read(&mut reply).unwrap();
-        assert_eq!(String::from_utf8_lossy(&reply[..size]), answer, "{guess}");
+        assert_eq!(lab_test::read_once(&mut client), answer, "{guess}");
     }
 }
 

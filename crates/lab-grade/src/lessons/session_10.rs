@@ -212,13 +212,7 @@ fn prints_the_lessons_words(extra: Extra) -> Stage {
                 "`Message received: Test`",
                 |l| l.contains("Test"),
             )?;
-            server.program.settle();
-            let lines: Vec<String> = server
-                .program
-                .seen()
-                .iter()
-                .map(|l| crate::stage::plain(l))
-                .collect();
+            let lines = server.console();
             let missing: Vec<&str> = words
                 .into_iter()
                 .filter(|w| !lines.iter().any(|l| l.contains(w)))
@@ -377,13 +371,7 @@ fn counts_connections() -> Stage {
                     |l| numbers(l).contains(&u64::from(port)),
                 )?;
             }
-            server.program.settle();
-            let lines: Vec<String> = server
-                .program
-                .seen()
-                .iter()
-                .map(|l| crate::stage::plain(l))
-                .collect();
+            let lines = server.console();
             // Where each client's port is printed first.
             let at: Vec<usize> = ports
                 .iter()
@@ -430,12 +418,7 @@ fn lists_clients_and_finishes() -> Stage {
             }
             let sent = "5 clients, sending `Message 0` ... `Message 4`";
             let status = server.program.wait_exit(server.patience);
-            let lines: Vec<String> = server
-                .program
-                .seen()
-                .iter()
-                .map(|l| crate::stage::plain(l))
-                .collect();
+            let lines = server.console();
             // The list comes after the fifth client was served: after its message.
             let from = lines
                 .iter()

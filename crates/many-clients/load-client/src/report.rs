@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn a_rate_shows_no_more_digits_than_a_person_reads() {
-        assert_eq!(super::rate(17_328.0583), "17328/s");
+        assert_eq!(super::rate(17_328.058_3), "17328/s");
         assert_eq!(super::rate(2.54), "2.5/s");
         assert_eq!(super::rate(0.0), "0.0/s");
     }

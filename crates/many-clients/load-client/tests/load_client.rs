@@ -274,3 +274,120 @@ fn the_progress_bar_shows_a_rate_a_person_reads() {
         );
     }
 }
+
+/// An echo server for as many connections as come, until the test ends.
+fn echo_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut cs) = stream else { continue };
+            thread::spawn(move || {
+                let mut buffer = [0; 2048];
+                if let Ok(n) = cs.read(&mut buffer) {
+                    let msg = String::from_utf8_lossy(&buffer[..n]).into_owned();
+                    let _ = cs.write_all(format!("ECHO: {msg}\n").as_bytes());
+                }
+            });
+        }
+    });
+    addr
+}
+
+/// The value of the attribute `name` in the SVG element `element`.
+fn attribute(element: &str, name: &str) -> Option<f64> {
+    let element = format!(" {element}");
+    let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+    element[start..].split('"').next()?.parse().ok()
+}
+
+/// Every SVG element `<tag ...>` of `svg`.
+fn elements<'a>(svg: &'a str, tag: &str) -> Vec<&'a str> {
+    svg.split(&format!("<{tag} "))
+        .skip(1)
+        .filter_map(|rest| rest.split('>').next())
+        .collect()
+}
+
+/// The sweep's chart, read as its SVG: every client count measured is labelled,
+/// both axes say they are logarithmic, each server has its own marker (a circle,
+/// a triangle...) on every point, and every marker is inside the chart.
+#[test]
+fn the_sweep_chart_labels_each_count_and_marks_each_server_inside_the_chart() {
+    let addr = echo_server();
+    let dir = std::env::temp_dir().join(format!("load-client-sweep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("sweep.svg");
+    let port = addr.port();
+    run(
+        &[
+            "sweep",
+            "--server",
+            &format!("first={port}"),
+            "--server",
+            &format!("second={port}"),
+            "--clients",
+            "1,2,4,8",
+            "--requests",
+            "16",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        0,
+    );
+    let svg = std::fs::read_to_string(&out).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let texts: Vec<&str> = svg
+        .split("<text ")
+        .skip(1)
+        .filter_map(|t| t.split('>').nth(1))
+        .map(|t| t.split('<').next().unwrap_or_default().trim())
+        .collect();
+    for count in ["1", "2", "4", "8"] {
+        assert!(
+            texts.contains(&count),
+            "no label {count} on the chart: {texts:?}"
+        );
+    }
+    for axis in [
+        "clients at once (log scale",
+        "requests per second (log scale",
+    ] {
+        assert!(
+            texts.iter().any(|t| t.starts_with(axis)),
+            "expected an axis named {axis:?}..., got {texts:?}"
+        );
+    }
+
+    // The first server's points are circles, the second's triangles (polygons): 4
+    // points each, and one more of each in the legend.
+    let width = attribute(&svg, "width").unwrap();
+    let circles = elements(&svg, "circle");
+    let triangles = elements(&svg, "polygon");
+    assert_eq!(circles.len(), 5, "the first server's circles: {circles:#?}");
+    assert_eq!(
+        triangles.len(),
+        5,
+        "the second server's triangles: {triangles:#?}"
+    );
+    // Inside the chart: clear of the 20-pixel margin on the right.
+    for circle in circles {
+        let right = attribute(circle, "cx").unwrap() + attribute(circle, "r").unwrap();
+        assert!(
+            right < width - 20.0,
+            "a circle past the chart's edge: {circle}"
+        );
+    }
+    for triangle in triangles {
+        let start = triangle.find("points=\"").unwrap() + 8;
+        let corners = triangle[start..].split('"').next().unwrap();
+        for corner in corners.split_whitespace() {
+            let x: f64 = corner.split(',').next().unwrap().parse().unwrap();
+            assert!(
+                x < width - 20.0,
+                "a triangle past the chart's edge: {triangle}"
+            );
+        }
+    }
+}

@@ -130,18 +130,18 @@ fn says(got: &str, expected: &str) -> bool {
         .eq_ignore_ascii_case(expected)
 }
 
-/// A stage that expects `expected` in answer to `message`.
+/// A stage that expects `expected` in answer to `message`; gives the reply.
 fn expect_answer(
     server: &mut Server,
     client: &mut Client,
     message: &str,
     expected: &str,
     hint: &str,
-) -> Result<(), Failure> {
+) -> Result<Framed, Failure> {
     let wanted = format!("{expected:?}, with or without a newline");
     let reply = client.ask(server, message, &wanted)?;
     if says(&reply.text(), expected) {
-        return Ok(());
+        return Ok(reply);
     }
     Err(server.fail(
         format!("the message {message:?}"),
@@ -175,6 +175,7 @@ fn password_server() -> Rubric {
             "access granted",
             "answer the right password with `access granted`",
         )
+        .map(drop)
     });
     let service = Service {
         lines: true,
@@ -188,7 +189,7 @@ fn password_server() -> Rubric {
             |ctx| {
                 let mut server = ctx.server(&[])?;
                 let mut client = Client::connect(&mut server)?;
-                expect_answer(
+                let granted = expect_answer(
                     &mut server,
                     &mut client,
                     PASSWORD,
@@ -199,10 +200,12 @@ fn password_server() -> Rubric {
                 if closed_at_once(&rest) {
                     return Ok(());
                 }
+                let mut all = vec![granted];
+                all.extend(rest);
                 Err(server.fail(
                     "the password",
-                    "the connection closed after `access granted`",
-                    format!("after `access granted`: {}", describe_all(&rest)),
+                    "`access granted`, then the connection closed",
+                    describe_all(&all),
                     "close the connection once access is granted",
                 ))
             },
@@ -227,6 +230,7 @@ fn password_server() -> Rubric {
                     "access granted",
                     "after a wrong try, the client tries again on the same connection",
                 )
+                .map(drop)
             },
         ),
         Stage::new(
