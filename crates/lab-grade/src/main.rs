@@ -383,8 +383,10 @@ fn main() -> lab_common::Result {
     let score = Score::of(&report, &args.points);
     if args.classroom {
         // The student reads the report in the step's log; the lines go to $GITHUB_OUTPUT.
-        eprint!("{}", report.human());
-        eprintln!("{}", score.line());
+        eprint!(
+            "{}",
+            lab_grade::points::insert_before_totals(&report.human(), &score.line())
+        );
         print!("{}", lab_grade::classroom::lines(&report, &args.points));
         // The reporter's step fails the check; this step must let it run.
         return Ok(());
@@ -394,8 +396,11 @@ fn main() -> lab_common::Result {
         value["points"] = score.json();
         println!("{value:#}");
     } else {
-        print!("{}", report.human());
-        println!("{}", score.line());
+        // The points, then the totals per kind and the verdict: the report's last lines.
+        print!(
+            "{}",
+            lab_grade::points::insert_before_totals(&report.human(), &score.line())
+        );
     }
     match report.status() {
         Status::Pass => Ok(()),

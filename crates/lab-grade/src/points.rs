@@ -210,6 +210,17 @@ impl Score {
     }
 }
 
+/// A text report with `line` (a [`Score::line`]) put just before its last two
+/// lines (the totals per kind and the verdict), which stay the report's end.
+pub fn insert_before_totals(report: &str, line: &str) -> String {
+    let body = report.strip_suffix('\n').unwrap_or(report);
+    let mut ends = body.rmatch_indices('\n').map(|(i, _)| i);
+    match (ends.next(), ends.next()) {
+        (Some(_), Some(at)) => format!("{}\n{line}{}\n", &body[..at], &body[at..]),
+        _ => format!("{line}\n{report}"),
+    }
+}
+
 /// `x` rounded to hundredths.
 pub fn round(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
@@ -340,6 +351,16 @@ mod tests {
         let report = report(vec![(StageKind::Lesson, Outcome::Passed)]);
         let score = Score::of(&report, &Points::default());
         assert_eq!((score.earned(), score.max()), (70.0, 70.0));
+    }
+
+    #[test]
+    fn the_points_line_goes_before_the_totals_and_the_verdict() {
+        let report = "Grading x\n  PASS a\nlesson 1/1\nPASS: yes.\n";
+        assert_eq!(
+            insert_before_totals(report, "points 70/100"),
+            "Grading x\n  PASS a\npoints 70/100\nlesson 1/1\nPASS: yes.\n"
+        );
+        assert_eq!(insert_before_totals("PASS\n", "p"), "p\nPASS\n");
     }
 
     #[test]
