@@ -226,7 +226,12 @@ pub fn read_reply(stream: &mut TcpStream, quiet: Duration) -> Reply {
 /// Reads one piece (one read), waiting at most the stream's timeout.
 pub fn read_once(stream: &mut TcpStream, max: usize) -> io::Result<Vec<u8>> {
     let mut buffer = vec![0; max];
-    let n = stream.read(&mut buffer)?;
+    let n = loop {
+        match stream.read(&mut buffer) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            result => break result?,
+        }
+    };
     buffer.truncate(n);
     Ok(buffer)
 }

@@ -103,12 +103,28 @@ fn serve() -> hostile::Serve {
         if !delay.is_zero() {
             thread::sleep(delay);
         }
-        let greeting = net::read_once(&mut client, 4096).unwrap_or_default();
-        if greeting.is_empty() {
+        let greeting = net::read_once(&mut client, 4096);
+        let got = match &greeting {
+            Ok(piece) if !piece.is_empty() => None,
+            Ok(_) => Some("nothing: the server closed the connection".to_string()),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                Some(format!(
+                    "nothing within {} s",
+                    server.patience.as_secs_f64()
+                ))
+            }
+            Err(e) => Some(format!("nothing, then an error: {e}")),
+        };
+        if let Some(got) = got {
             return Err(server.fail(
                 "a new client",
                 "a greeting",
-                "nothing",
+                got,
                 "greet each client as it connects",
             ));
         }
