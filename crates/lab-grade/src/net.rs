@@ -169,7 +169,21 @@ impl Reply {
 pub fn read_to_end(stream: &mut TcpStream) -> Reply {
     let mut data = Vec::new();
     let mut buffer = [0; 8192];
+    // Bounded in all, not only read by read: a server that never stops sending
+    // is cut off after three times its read timeout, or MAX_REPLY bytes.
+    let limit = stream
+        .read_timeout()
+        .ok()
+        .flatten()
+        .unwrap_or(Duration::from_secs(20));
+    let deadline = Instant::now() + limit * 3;
     loop {
+        if data.len() > MAX_REPLY || Instant::now() > deadline {
+            return Reply {
+                data,
+                error: Some(io::ErrorKind::TimedOut),
+            };
+        }
         match stream.read(&mut buffer) {
             Ok(0) => {
                 let _ = socket2::SockRef::from(&*stream).set_linger(Some(Duration::ZERO));
@@ -187,6 +201,10 @@ pub fn read_to_end(stream: &mut TcpStream) -> Reply {
     }
 }
 
+/// The most bytes the grader reads to the end of one connection (an echo of
+/// 8 MiB fits); past it, a server that never stops sending is cut off.
+pub const MAX_REPLY: usize = 64 * 1024 * 1024;
+
 /// How long a reply may pause before the grader takes it as complete, when the
 /// connection stays open: a reply is sent at once (one `send()`).
 pub const QUIET: Duration = Duration::from_secs(1);
@@ -200,7 +218,16 @@ pub fn read_reply(stream: &mut TcpStream, quiet: Duration) -> Reply {
     let limit = stream.read_timeout().ok().flatten();
     let mut data = Vec::new();
     let mut buffer = [0; 8192];
+    // Bounded in all: a server that never stops sending is cut off.
+    let deadline = Instant::now() + limit.unwrap_or(Duration::from_secs(20)) * 3;
     loop {
+        if data.len() > MAX_REPLY || Instant::now() > deadline {
+            let _ = stream.set_read_timeout(limit);
+            return Reply {
+                data,
+                error: Some(io::ErrorKind::TimedOut),
+            };
+        }
         match stream.read(&mut buffer) {
             Ok(0) => {
                 let _ = socket2::SockRef::from(&*stream).set_linger(Some(Duration::ZERO));

@@ -216,6 +216,71 @@ pub fn free_port(udp: bool) -> io::Result<u16> {
     ))
 }
 
+/// The most bytes of one console line the grader keeps (the rest is dropped).
+pub const MAX_LINE: usize = 8 * 1024;
+
+/// The most console lines the grader keeps of one program; the rest is read
+/// and dropped, so that a program flooding its console never fills the
+/// grader's memory nor blocks on a full pipe.
+pub const MAX_LINES: usize = 20_000;
+
+/// A program's output, line by line, bounded: each line cut after
+/// [`MAX_LINE`] bytes, and after [`MAX_LINES`] lines nothing more kept (one
+/// last line says so).
+struct BoundedLines<R> {
+    reader: R,
+    kept: usize,
+}
+
+impl<R: BufRead> BoundedLines<R> {
+    fn new(reader: R) -> Self {
+        BoundedLines { reader, kept: 0 }
+    }
+
+    /// The next line (without its `\n`), or `None` at the end of the output.
+    fn next_line(&mut self) -> Option<Vec<u8>> {
+        loop {
+            let line = self.read_line()?;
+            self.kept += 1;
+            if self.kept <= MAX_LINES {
+                return Some(line);
+            }
+            if self.kept == MAX_LINES + 1 {
+                let note =
+                    format!("(lab-grade: more than {MAX_LINES} lines: the rest is not kept)");
+                return Some(note.into_bytes());
+            }
+        }
+    }
+
+    /// One line, at most [`MAX_LINE`] bytes of it kept.
+    fn read_line(&mut self) -> Option<Vec<u8>> {
+        let mut line = Vec::new();
+        let mut any = false;
+        loop {
+            let buffer = match self.reader.fill_buf() {
+                Ok(buffer) => buffer,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => return any.then_some(line),
+            };
+            if buffer.is_empty() {
+                return any.then_some(line);
+            }
+            any = true;
+            let (piece, used, end) = match buffer.iter().position(|&b| b == b'\n') {
+                Some(at) => (&buffer[..at], at + 1, true),
+                None => (buffer, buffer.len(), false),
+            };
+            let room = MAX_LINE.saturating_sub(line.len());
+            line.extend_from_slice(&piece[..piece.len().min(room)]);
+            self.reader.consume(used);
+            if end {
+                return Some(line);
+            }
+        }
+    }
+}
+
 /// A line the program printed: its console's, or its trace's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Printed {
@@ -319,9 +384,9 @@ impl Program {
         let (tx, lines) = channel();
         thread::spawn(move || {
             let mut split = TraceSplit::default();
+            let mut lines = BoundedLines::new(BufReader::new(console));
             // Lossy: a program may print what a client sent, valid UTF-8 or not.
-            for line in BufReader::new(console).split(b'\n') {
-                let Ok(line) = line else { break };
+            while let Some(line) = lines.next_line() {
                 let line = String::from_utf8_lossy(&line)
                     .trim_end_matches('\r')
                     .to_string();
@@ -749,6 +814,23 @@ mod tests {
                 .output()
                 .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).starts_with("Python 3"))
         })
+    }
+
+    #[test]
+    fn a_flood_of_output_is_kept_bounded() {
+        let long = vec![b'x'; MAX_LINE * 3];
+        let mut text = long.clone();
+        text.extend_from_slice(b"\nshort\nlast without newline");
+        let mut lines = BoundedLines::new(std::io::Cursor::new(text));
+        assert_eq!(lines.next_line().unwrap().len(), MAX_LINE);
+        assert_eq!(lines.next_line().unwrap(), b"short");
+        assert_eq!(lines.next_line().unwrap(), b"last without newline");
+        assert_eq!(lines.next_line(), None);
+        let many = "a\n".repeat(MAX_LINES + 50);
+        let mut lines = BoundedLines::new(std::io::Cursor::new(many.into_bytes()));
+        let kept: Vec<Vec<u8>> = std::iter::from_fn(|| lines.next_line()).collect();
+        assert_eq!(kept.len(), MAX_LINES + 1);
+        assert!(String::from_utf8_lossy(&kept[MAX_LINES]).contains("not kept"));
     }
 
     #[test]
