@@ -7,7 +7,9 @@
 //! every lesson failure is a real defect of that program.
 //!
 //! To keep the suite quick, each grading runs its rubric's lesson stages and
-//! the few others the case is about. Needs Python 3 (skipped without it); a
+//! the few others the case is about, and `cargo test --workspace` runs a few
+//! of these tests: the others are marked ignored, and run by `.ci/run` and by
+//! `cargo test -p lab-grade -- --include-ignored`. Needs Python 3 (skipped without it); a
 //! program that imports termcolor gets the tests' stand-in module.
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -41,7 +43,8 @@ fn folder(name: &str) -> PathBuf {
 }
 
 /// Grades the corpus file `file` (under `students/`) as `program`, on the
-/// rubric's lesson stages plus `extra`; `None` without Python 3.
+/// rubric's lesson stages (unless `extra` has `-lesson`) plus `extra`; `None`
+/// without Python 3.
 fn grade(program: &str, file: &str, extra: &[&str], require: &[StageKind]) -> Option<Report> {
     let python = python()?;
     let rubric = lab_grade::testing::rubric(program);
@@ -60,10 +63,15 @@ fn grade(program: &str, file: &str, extra: &[&str], require: &[StageKind]) -> Op
     let mut only: Vec<String> = rubric
         .stages
         .iter()
-        .filter(|s| s.kind == StageKind::Lesson)
+        .filter(|s| s.kind == StageKind::Lesson && !extra.contains(&"-lesson"))
         .map(|s| s.id.to_string())
         .collect();
-    only.extend(extra.iter().map(|s| s.to_string()));
+    only.extend(
+        extra
+            .iter()
+            .filter(|s| **s != "-lesson")
+            .map(|s| s.to_string()),
+    );
     Some(rubric.grade(&ctx, &only))
 }
 
@@ -120,6 +128,7 @@ fn the_lessons_own_program_with_a_lan_ip_passes() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn its_own_words_no_newline_and_gethostname_pass_the_lesson_not_the_conventions() {
     let extra = ["replies_byte_for_byte", "prints_the_lessons_words"];
     let path = "happy-server/hostname_own_words.py";
@@ -156,6 +165,7 @@ fn python_2_is_one_failure_that_says_so() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn one_client_then_exit_fails_the_loop_and_the_stop() {
     let Some(report) = grade("happy-server", "happy-server/one_client.py", &[], &[]) else {
         return;
@@ -171,6 +181,7 @@ fn one_client_then_exit_fails_the_loop_and_the_stop() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn termcolor_and_no_newline_pass_green_included() {
     let extra = ["prints_the_message_in_green", "replies_byte_for_byte"];
     let path = "echo-server1/termcolor_no_newline.py";
@@ -200,6 +211,7 @@ fn a_reply_without_the_colon_fails_the_reply_only() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn lower_case_without_colour_passes_the_lesson_and_misses_green() {
     let extra = ["prints_the_message_in_green"];
     let path = "echo-server1/plain_lowercase.py";
@@ -224,6 +236,7 @@ fn the_count_and_port_pass_whatever_the_spacing_case_and_lines() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn no_count_or_the_servers_own_address_fails_the_count() {
     for path in ["echo-server2/no_count.py", "echo-server2/server_address.py"] {
         let Some(report) = grade("echo-server2", path, &[], &[]) else {
@@ -234,6 +247,7 @@ fn no_count_or_the_servers_own_address_fails_the_count() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn a_socket_never_closed_fails_the_closing_stage_only() {
     let path = "echo-server2/forgets_close.py";
     let Some(report) = grade("echo-server2", path, &[], &[]) else {
@@ -244,6 +258,7 @@ fn a_socket_never_closed_fails_the_closing_stage_only() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn a_robust_server_passes_robustness_too() {
     let robustness: Vec<&str> = lab_grade::testing::rubric("echo-server2")
         .stages
@@ -260,6 +275,7 @@ fn a_robust_server_passes_robustness_too() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn has_or_have_the_list_passes_and_never_finishing_fails() {
     let Some(report) = grade("echo-server3", "echo-server3/has_list.py", &[], &[]) else {
         return;
@@ -270,6 +286,7 @@ fn has_or_have_the_list_passes_and_never_finishing_fails() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn the_blogs_time_server_passes_with_its_own_words_and_a_newline() {
     let extra = ["sends_the_time_in_a_crlf_line"];
     let path = "time-server/lowercase_lf.py";
@@ -283,6 +300,7 @@ fn the_blogs_time_server_passes_with_its_own_words_and_a_newline() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn a_udp_time_server_with_a_lan_ip_passes() {
     let path = "udp-time-server/lan_ip.py";
     let Some(report) = grade("udp-time-server", path, &[], &[]) else {
@@ -292,6 +310,7 @@ fn a_udp_time_server_with_a_lan_ip_passes() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn the_pages_one_client_echo_server_passes_its_lesson() {
     let path = "stream-echo-server/page_style.py";
     let extra = ["serves_clients_in_turn"];
@@ -304,6 +323,7 @@ fn the_pages_one_client_echo_server_passes_its_lesson() {
 }
 
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn a_dealer_in_its_own_words_passes_and_one_comparing_backwards_fails_the_game() {
     let Some(report) = grade("dealer", "dealer/own_words.py", &[], &[]) else {
         return;
@@ -316,6 +336,7 @@ fn a_dealer_in_its_own_words_passes_and_one_comparing_backwards_fails_the_game()
 /// A server that never gives up on a silent client fails `silent_client` every
 /// time, and one that gives up in time passes every time.
 #[test]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
 fn the_silent_client_verdict_is_the_same_every_time() {
     if python().is_none() {
         return;
