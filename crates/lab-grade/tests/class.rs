@@ -202,7 +202,7 @@ fn again(program: &str, file: &Path, dir: &Path) -> (Value, Value) {
 }
 
 #[test]
-#[ignore = "a class of 9 students, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "a class of 9 students, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn a_class_is_graded_as_its_single_gradings_and_shown_whole() {
     if !has_python() {
         eprintln!("note: no python3 here: the class test is skipped");
@@ -374,6 +374,7 @@ fn a_class_is_graded_as_its_single_gradings_and_shown_whole() {
 }
 
 #[test]
+#[ignore = "slow (seconds of waiting): run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn classroom_output_is_what_the_reporter_reads() {
     if !has_python() {
         eprintln!("note: no python3 here: the Classroom test is skipped");

@@ -156,6 +156,7 @@ fn a_panic_on_invalid_utf8_fails_that_stage_only_and_says_it_panicked() {
 }
 
 #[test]
+#[ignore = "slow (seconds of waiting): run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn the_lessons_happy_server_passes_the_lesson_and_misses_robustness() {
     let Some(python) = python() else { return };
     // Exactly as the lesson writes it (its PORT = 8080): the grader's startup
@@ -317,6 +318,7 @@ const EXERCISE_STAGES: &[&str] = &[
 /// newline): what the exercise asks passes; what breaks is robustness, each
 /// failure showing what came.
 #[test]
+#[ignore = "slow (seconds of waiting): run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn a_password_server_in_the_pages_style_passes_what_the_exercise_asks() {
     let Some(launch) = python_server("password_server.py") else {
         return;
@@ -339,6 +341,7 @@ fn a_password_server_in_the_pages_style_passes_what_the_exercise_asks() {
 /// A rock, paper, scissors server in the page's style: the moves, the outcome,
 /// the score and what is not a move pass.
 #[test]
+#[ignore = "slow (seconds of waiting): run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn an_rps_server_in_the_pages_style_passes_what_the_exercise_asks() {
     let Some(launch) = python_server("rps_server.py") else {
         return;

@@ -9,7 +9,7 @@
 //! To keep the suite quick, each grading runs its rubric's lesson stages and
 //! the few others the case is about, and `cargo test --workspace` runs a few
 //! of these tests: the others are marked ignored, and run by `.ci/run` and by
-//! `cargo test -p lab-grade -- --include-ignored`. Needs Python 3 (skipped without it); a
+//! `cargo test --workspace -- --include-ignored`. Needs Python 3 (skipped without it); a
 //! program that imports termcolor gets the tests' stand-in module.
 // Tests report failures by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -128,7 +128,7 @@ fn the_lessons_own_program_with_a_lan_ip_passes() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn its_own_words_no_newline_and_gethostname_pass_the_lesson_not_the_conventions() {
     let extra = ["replies_byte_for_byte", "prints_the_lessons_words"];
     let path = "happy-server/hostname_own_words.py";
@@ -165,7 +165,7 @@ fn python_2_is_one_failure_that_says_so() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn one_client_then_exit_fails_the_loop_and_the_stop() {
     let Some(report) = grade("happy-server", "happy-server/one_client.py", &[], &[]) else {
         return;
@@ -181,7 +181,7 @@ fn one_client_then_exit_fails_the_loop_and_the_stop() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn termcolor_and_no_newline_pass_green_included() {
     let extra = ["prints_the_message_in_green", "replies_byte_for_byte"];
     let path = "echo-server1/termcolor_no_newline.py";
@@ -211,7 +211,7 @@ fn a_reply_without_the_colon_fails_the_reply_only() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn lower_case_without_colour_passes_the_lesson_and_misses_green() {
     let extra = ["prints_the_message_in_green"];
     let path = "echo-server1/plain_lowercase.py";
@@ -236,7 +236,7 @@ fn the_count_and_port_pass_whatever_the_spacing_case_and_lines() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn no_count_or_the_servers_own_address_fails_the_count() {
     for path in ["echo-server2/no_count.py", "echo-server2/server_address.py"] {
         let Some(report) = grade("echo-server2", path, &[], &[]) else {
@@ -247,7 +247,7 @@ fn no_count_or_the_servers_own_address_fails_the_count() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn a_socket_never_closed_fails_the_closing_stage_only() {
     let path = "echo-server2/forgets_close.py";
     let Some(report) = grade("echo-server2", path, &[], &[]) else {
@@ -258,7 +258,7 @@ fn a_socket_never_closed_fails_the_closing_stage_only() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn a_robust_server_passes_robustness_too() {
     let robustness: Vec<&str> = lab_grade::testing::rubric("echo-server2")
         .stages
@@ -275,7 +275,7 @@ fn a_robust_server_passes_robustness_too() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn has_or_have_the_list_passes_and_never_finishing_fails() {
     let Some(report) = grade("echo-server3", "echo-server3/has_list.py", &[], &[]) else {
         return;
@@ -286,7 +286,7 @@ fn has_or_have_the_list_passes_and_never_finishing_fails() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn the_blogs_time_server_passes_with_its_own_words_and_a_newline() {
     let extra = ["sends_the_time_in_a_crlf_line"];
     let path = "time-server/lowercase_lf.py";
@@ -300,7 +300,7 @@ fn the_blogs_time_server_passes_with_its_own_words_and_a_newline() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn a_udp_time_server_with_a_lan_ip_passes() {
     let path = "udp-time-server/lan_ip.py";
     let Some(report) = grade("udp-time-server", path, &[], &[]) else {
@@ -310,7 +310,7 @@ fn a_udp_time_server_with_a_lan_ip_passes() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn the_pages_one_client_echo_server_passes_its_lesson() {
     let path = "stream-echo-server/page_style.py";
     let extra = ["serves_clients_in_turn"];
@@ -323,7 +323,7 @@ fn the_pages_one_client_echo_server_passes_its_lesson() {
 }
 
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn a_dealer_in_its_own_words_passes_and_one_comparing_backwards_fails_the_game() {
     let Some(report) = grade("dealer", "dealer/own_words.py", &[], &[]) else {
         return;
@@ -336,7 +336,7 @@ fn a_dealer_in_its_own_words_passes_and_one_comparing_backwards_fails_the_game()
 /// A server that never gives up on a silent client fails `silent_client` every
 /// time, and one that gives up in time passes every time.
 #[test]
-#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test -p lab-grade -- --include-ignored`"]
+#[ignore = "the grader's corpus, a minute more: run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn the_silent_client_verdict_is_the_same_every_time() {
     if python().is_none() {
         return;

@@ -129,6 +129,7 @@ fn says_when_the_server_closes_before_answering() {
 /// only after 6 s (a first client that took that long), more than the 5 s a
 /// client's reply timeout would have been.
 #[test]
+#[ignore = "slow (seconds of waiting): run by .ci/run and by `cargo test --workspace -- --include-ignored`"]
 fn a_client_waits_its_turn_behind_a_slow_first_client() {
     let ls = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = ls.local_addr().unwrap();
