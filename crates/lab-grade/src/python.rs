@@ -59,6 +59,67 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
+    use std::process::Command;
+
+    /// Runs `code` in Python 3 with the startup module for a program of `role`
+    /// whose stage port is `port` and lesson port 8080; gives its output, or
+    /// `None` without Python 3.
+    fn python(role: &str, port: u16, code: &str) -> Option<String> {
+        let folder = startup_folder()?;
+        let out = Command::new("python3")
+            .args(["-c", code])
+            .env("PYTHONPATH", path_with(&folder, None))
+            .env("LAB_GRADE_PORT", port.to_string())
+            .env("LAB_GRADE_LESSON_PORT", "8080")
+            .env("LAB_GRADE_ROLE", role)
+            .output()
+            .ok()?;
+        Some(
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    }
+
+    #[test]
+    fn a_servers_bind_is_moved_to_loopback_and_the_stages_port() {
+        let port = crate::runner::free_port(false).unwrap();
+        // A LAN IP and the lesson's port, as the lesson writes them: bound here
+        // instead (binding sends nothing anywhere).
+        let code = "import socket\ns = socket.socket()\ns.bind(('192.168.124.179', 8080))\nprint(s.getsockname())";
+        let Some(out) = python("server", port, code) else {
+            return;
+        };
+        assert_eq!(out.trim(), format!("('127.0.0.1', {port})"), "{out}");
+    }
+
+    #[test]
+    fn where_a_connection_goes_is_decided_before_anything_is_sent() {
+        // Only the decision is asked: no connection is made to any address.
+        let code = "import socket, sitecustomize as s\n\
+            sock = socket.socket()\n\
+            print(s._on_this_machine('127.0.0.1'), s._on_this_machine('192.0.2.1'))\n\
+            print(s._redirect(sock, ('192.168.1.45', 8080)))\n\
+            print(s._redirect(sock, ('127.0.0.1', 8080)))";
+        let Some(out) = python("client", 20001, code) else {
+            return;
+        };
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "True False", "{out}");
+        assert_eq!(
+            lines[1], "('127.0.0.1', 20001)",
+            "a client's lesson port goes to the grader's server"
+        );
+        assert_eq!(lines[2], "('127.0.0.1', 20001)");
+        let code = "import socket, sitecustomize as s\n\
+            try:\n    s._redirect(socket.socket(), ('192.0.2.1', 80))\n\
+            except ConnectionRefusedError as e:\n    print('refused', e)";
+        let out = python("server", 20002, code).unwrap();
+        assert!(
+            out.contains("lab-grade: refused a connection to 192.0.2.1:80"),
+            "{out}"
+        );
+        assert!(out.contains("refused [Errno 111]"), "{out}");
+    }
 
     #[test]
     fn the_module_is_written_once_and_found_first() {
