@@ -108,9 +108,7 @@ fn read_in_slices(
     slice: Duration,
     mut stop: impl FnMut() -> bool,
 ) -> Heard {
-    // A client that never reads our replies holds us at most `timeout` too.
-    if let Err(e) = stream.set_write_timeout(Some(timeout)) {
-        eprintln!("Cannot talk to the client: {e}");
+    if !replies_bounded(stream, timeout) {
         return Heard::Left;
     }
     let deadline = Instant::now() + timeout;
@@ -119,40 +117,80 @@ fn read_in_slices(
         // -- recv(), in slices, to look up now and then
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            trace!("cs.recv({max_len})" => "-> timed out");
-            let seconds = timeout.as_secs_f64();
-            eprintln!("The client sent nothing for {seconds} s: giving up on it");
+            gave_up(max_len, timeout);
             return Heard::Left;
         }
-        if let Err(e) = stream.set_read_timeout(Some(left.min(slice))) {
-            eprintln!("Cannot read from the client: {e}");
-            return Heard::Left;
-        }
-        let read = stream.read(&mut buffer);
-        if trace::enabled() && !read.as_ref().is_err_and(|e| is_quiet(e.kind())) {
-            trace::recv_line(None, "cs", max_len, &read, &buffer);
-        }
-        match read {
+        match read_for(stream, &mut buffer, left.min(slice)) {
             // -- An empty read: the client closed the connection
-            Ok(0) => return Heard::Left,
+            Got::Closed | Got::Failed => return Heard::Left,
             // -- decode(): the bytes as text, with � for what is not UTF-8
-            Ok(n) => return Heard::Message(String::from_utf8_lossy(&buffer[..n]).into_owned()),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
+            Got::Bytes(n) => {
+                return Heard::Message(String::from_utf8_lossy(&buffer[..n]).into_owned());
+            }
+            Got::Nothing => {
                 if stop() {
                     return Heard::Stopped;
                 }
             }
-            Err(e) => {
-                let why = explain_io(&e, "the client");
-                eprintln!("Could not read the message: {why}");
-                return Heard::Left;
-            }
+        }
+    }
+}
+
+/// What one read of a client gave.
+enum Got {
+    /// Some bytes, this many.
+    Bytes(usize),
+    /// Nothing within the wait: the client is quiet.
+    Nothing,
+    /// The client closed the connection.
+    Closed,
+    /// The read failed (said on stderr).
+    Failed,
+}
+
+/// A client that never reads our replies holds us at most `timeout` too: the
+/// write timeout. False (said on stderr) if it cannot be set.
+fn replies_bounded(stream: &TcpStream, timeout: Duration) -> bool {
+    match stream.set_write_timeout(Some(timeout)) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("Cannot talk to the client: {e}");
+            false
+        }
+    }
+}
+
+/// Says that the client sent nothing for `timeout`, and that it is given up.
+fn gave_up(max_len: usize, timeout: Duration) {
+    trace!("cs.recv({max_len})" => "-> timed out");
+    let seconds = timeout.as_secs_f64();
+    eprintln!("The client sent nothing for {seconds} s: giving up on it");
+}
+
+/// One `recv()` into `buffer`, waiting at most `wait`, traced.
+fn read_for(stream: &mut TcpStream, buffer: &mut [u8], wait: Duration) -> Got {
+    if let Err(e) = stream.set_read_timeout(Some(wait)) {
+        eprintln!("Cannot read from the client: {e}");
+        return Got::Failed;
+    }
+    // A signal is no pause of the client's: read again.
+    let read = loop {
+        match stream.read(buffer) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            read => break read,
+        }
+    };
+    if trace::enabled() && !read.as_ref().is_err_and(|e| is_quiet(e.kind())) {
+        trace::recv_line(None, "cs", buffer.len(), &read, buffer);
+    }
+    match read {
+        Ok(0) => Got::Closed,
+        Ok(n) => Got::Bytes(n),
+        Err(e) if is_quiet(e.kind()) => Got::Nothing,
+        Err(e) => {
+            let why = explain_io(&e, "the client");
+            eprintln!("Could not read the message: {why}");
+            Got::Failed
         }
     }
 }
@@ -269,9 +307,7 @@ impl Messages {
         timeout: Duration,
         mut stop: impl FnMut() -> bool,
     ) -> Next {
-        // A client that never reads our replies holds us at most `timeout` too.
-        if let Err(e) = stream.set_write_timeout(Some(timeout)) {
-            eprintln!("Cannot talk to the client: {e}");
+        if !replies_bounded(stream, timeout) {
             return Next::Left;
         }
         let waiting = Instant::now() + timeout;
@@ -296,48 +332,27 @@ impl Messages {
             } else {
                 let left = waiting.saturating_duration_since(Instant::now());
                 if left.is_zero() {
-                    trace!("cs.recv({CHUNK})" => "-> timed out");
-                    let seconds = timeout.as_secs_f64();
-                    eprintln!("The client sent nothing for {seconds} s: giving up on it");
+                    gave_up(CHUNK, timeout);
                     return Next::Left;
                 }
                 left.min(TICK)
             };
-            if let Err(e) = stream.set_read_timeout(Some(wait)) {
-                eprintln!("Cannot read from the client: {e}");
-                return Next::Left;
-            }
             // -- recv(): what has come, in pieces of at most CHUNK bytes
-            let read = stream.read(&mut chunk);
-            if trace::enabled() && !read.as_ref().is_err_and(|e| is_quiet(e.kind())) {
-                trace::recv_line(None, "cs", CHUNK, &read, &chunk);
-            }
-            match read {
+            match read_for(stream, &mut chunk, wait) {
                 // The client closed its side: what came before is its last message.
-                Ok(0) if started => return self.take_all(),
-                Ok(0) => return Next::Left,
-                Ok(size) => self.absorb(&chunk[..size]),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                    ) =>
-                {
-                    // A pause after the start of a message: the client waits for the answer.
-                    if started {
-                        let ms = QUIET.as_millis();
-                        trace!("cs.recv({CHUNK})" => "nothing more for {ms} ms: the message ends");
-                        return self.take_all();
-                    }
+                Got::Closed if started => return self.take_all(),
+                Got::Closed | Got::Failed => return Next::Left,
+                Got::Bytes(size) => self.absorb(&chunk[..size]),
+                // A pause after the start of a message: the client waits for the answer.
+                Got::Nothing if started => {
+                    let ms = QUIET.as_millis();
+                    trace!("cs.recv({CHUNK})" => "nothing more for {ms} ms: the message ends");
+                    return self.take_all();
+                }
+                Got::Nothing => {
                     if stop() {
                         return Next::Stopped;
                     }
-                }
-                Err(e) => {
-                    let why = explain_io(&e, "the client");
-                    eprintln!("Could not read the message: {why}");
-                    return Next::Left;
                 }
             }
         }
